@@ -1,0 +1,3 @@
+from openisms.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""The NinjaAPI instance, its authentication and its JSON error handlers."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from openisms import __version__
+from openisms.api.auth import SessionAuth, TokenAuth
+
+api = NinjaAPI(
+    title="OpenISMS API",
+    version="1",
+    description=(
+        "REST API of OpenISMS. Authenticate with a personal token (`Authorization: Bearer …`, "
+        "bound to one organisation) or the browser session. Organisation-level routes act in the "
+        "token's organisation; with a session, name it in the `X-Organisation` header "
+        f"(default: the last organisation opened in the browser). Server version {__version__}."
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    message = str(exc) or "Not found."
+    if message.startswith("No ") and "matches the given query" in message:
+        message = "Not found."
+    return api.create_response(request, {"detail": message}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "Not allowed."}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else " ".join(exc.messages)
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request,
+        {"detail": "Authentication required: send a personal API token or log in."},
+        status=401,
+    )
+
+
+def _mount() -> None:
+    from openisms.catalogue.api import router as catalogue_router
+    from openisms.core.api import router as core_router
+
+    api.add_router("/", core_router)
+    api.add_router("/", catalogue_router)
+
+
+_mount()

@@ -1,0 +1,311 @@
+"""API routes of the core: the caller, organisations, members, audit trail, approvals, tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from openisms.api.auth import acting_user, org_route
+from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
+from openisms.core.access import user_memberships
+from openisms.core.audit_trail import entries, verify
+from openisms.core.models import ApiToken, Approval, AuditEntry, Membership
+from openisms.core.models.audit import chain_key
+from openisms.core.permissions import Role, actions_for
+from openisms.core.services import organisations as org_svc
+from openisms.core.services.tokens import issue_token, revoke_token
+
+router = Router(tags=["core"])
+RoleName = Literal[tuple(Role.values)]  # type: ignore[valid-type]
+
+
+class MembershipOut(Schema):
+    organisation: str
+    organisation_name: str
+    role: str
+    expires_at: dt.datetime | None
+    permissions: list[str]
+
+
+class MeOut(Schema):
+    username: str
+    email: str
+    is_superuser: bool
+    memberships: list[MembershipOut]
+
+
+def _membership_out(m: Membership) -> dict:
+    return {
+        "organisation": m.organisation.slug,
+        "organisation_name": m.organisation.name,
+        "role": m.role,
+        "expires_at": m.expires_at,
+        "permissions": actions_for(m.role),
+    }
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The caller and their roles")
+def me(request: HttpRequest):
+    user = acting_user(request)
+    return {
+        "username": user.username,
+        "email": user.email,
+        "is_superuser": user.is_superuser,
+        "memberships": [_membership_out(m) for m in user_memberships(user)],
+    }
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    role: str
+
+
+class OrganisationIn(Schema):
+    slug: Text = Field(..., max_length=50)
+    name: Text = Field(..., min_length=1, max_length=200)
+
+
+@router.get("/organisations", response={200: page_of(OrganisationOut), **ERRORS})
+def list_organisations(request: HttpRequest, page: Query[PageParams]):
+    rows = [
+        {"slug": m.organisation.slug, "name": m.organisation.name, "role": m.role}
+        for m in user_memberships(acting_user(request))
+    ]
+    return paginate(rows, page)
+
+
+@router.post("/organisations", response={201: OrganisationOut, **ERRORS})
+def create_organisation(request: HttpRequest, payload: OrganisationIn):
+    user = acting_user(request)
+    if not user.is_superuser:
+        raise PermissionDenied("Only an install administrator may create organisations.")
+    org = org_svc.create_organisation(payload.slug, payload.name, owner=user)
+    return 201, {"slug": org.slug, "name": org.name, "role": Role.OWNER}
+
+
+@router.get("/organisations/{slug}", response={200: OrganisationOut, **ERRORS})
+@org_route("org.view")
+def get_organisation(request: HttpRequest, slug: str):
+    access = request.org_access
+    return {"slug": access.organisation.slug, "name": access.organisation.name, "role": access.role}
+
+
+class MemberOut(Schema):
+    id: uuid.UUID
+    username: str
+    email: str
+    role: str
+    expires_at: dt.datetime | None
+
+
+class MemberIn(Schema):
+    username: Text = Field(..., min_length=1, max_length=150)
+    role: RoleName
+    expires_at: dt.datetime | None = None
+
+
+class MemberPatch(Schema):
+    role: RoleName
+    expires_at: dt.datetime | None = None
+
+
+def _member_out(m: Membership) -> dict:
+    return {
+        "id": m.pk,
+        "username": m.user.username,
+        "email": m.user.email,
+        "role": m.role,
+        "expires_at": m.expires_at,
+    }
+
+
+@router.get("/organisations/{slug}/members", response={200: page_of(MemberOut), **ERRORS})
+@org_route("members.view")
+def list_members(request: HttpRequest, slug: str, page: Query[PageParams]):
+    org = request.org_access.organisation
+    qs = (
+        Membership.objects.filter(organisation=org)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    result = paginate(qs, page)
+    result["items"] = [_member_out(m) for m in result["items"]]
+    return result
+
+
+@router.post("/organisations/{slug}/members", response={201: MemberOut, **ERRORS})
+@org_route("members.manage")
+def add_member(request: HttpRequest, slug: str, payload: MemberIn):
+    user = get_user_model().objects.filter(username=payload.username, is_active=True).first()
+    if user is None:
+        raise ValidationError({"username": "No active user with that username."})
+    m = org_svc.set_membership(
+        request.org_access.organisation, user, payload.role, expires_at=payload.expires_at
+    )
+    return 201, _member_out(m)
+
+
+def _membership(request: HttpRequest, member_id: uuid.UUID) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user"),
+        pk=member_id,
+        organisation=request.org_access.organisation,
+    )
+
+
+@router.patch("/organisations/{slug}/members/{member_id}", response={200: MemberOut, **ERRORS})
+@org_route("members.manage")
+def change_member(request: HttpRequest, slug: str, member_id: uuid.UUID, payload: MemberPatch):
+    m = _membership(request, member_id)
+    m = org_svc.set_membership(m.organisation, m.user, payload.role, expires_at=payload.expires_at)
+    return _member_out(m)
+
+
+@router.delete("/organisations/{slug}/members/{member_id}", response={204: None, **ERRORS})
+@org_route("members.manage")
+def remove_member(request: HttpRequest, slug: str, member_id: uuid.UUID):
+    org_svc.remove_membership(_membership(request, member_id))
+    return 204, None
+
+
+class AuditEntryOut(Schema):
+    id: uuid.UUID
+    seq: int
+    at: dt.datetime
+    user: str = Field(..., alias="actor_label")
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict
+    hash: str
+    prev_hash: str
+
+
+class AuditFilters(PageParams):
+    object_type: str = Field("", max_length=100)
+    object_id: str = Field("", max_length=64)
+    user: str = Field("", max_length=150)
+    action: str = Field("", max_length=20)
+
+
+@router.get(
+    "/audit-trail",
+    response={200: page_of(AuditEntryOut), **ERRORS},
+    summary="The organisation's audit trail, newest first",
+)
+@org_route("audit_trail.view")
+def audit_trail(request: HttpRequest, filters: Query[AuditFilters]):
+    qs = entries(
+        object_type=filters.object_type,
+        object_id=filters.object_id,
+        user=filters.user,
+        action=filters.action,
+    )
+    return paginate(qs, filters)
+
+
+class VerifyOut(Schema):
+    intact: bool
+    checked: int
+    problems: list[str]
+
+
+@router.get("/audit-trail/verify", response={200: VerifyOut, **ERRORS})
+@org_route("audit_trail.verify")
+def audit_verify(request: HttpRequest):
+    checked, problems = verify(chain_key(request.org_access.organisation))
+    return {"intact": not problems, "checked": checked, "problems": [str(p) for p in problems]}
+
+
+class ApprovalOut(Schema):
+    id: uuid.UUID
+    subject_type: str
+    subject_id: str
+    subject_repr: str
+    kind: str
+    content_hash: str
+    version_label: str
+    approver: str
+    approver_role: str
+    decision: str
+    comment: str
+    decided_at: dt.datetime
+
+    @staticmethod
+    def resolve_approver(obj: Approval) -> str:
+        return obj.approver.username
+
+
+@router.get("/approvals", response={200: page_of(ApprovalOut), **ERRORS})
+@org_route("approvals.view")
+def list_approvals(request: HttpRequest, page: Query[PageParams]):
+    return paginate(Approval.objects.select_related("approver"), page)
+
+
+class TokenOut(Schema):
+    id: uuid.UUID
+    name: str
+    hint: str
+    organisation: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_organisation(obj: ApiToken) -> str:
+        return obj.organisation.slug
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(..., description="The secret. Shown once: store it now.")
+
+
+class TokenIn(Schema):
+    name: Text = Field(..., min_length=1, max_length=100)
+    expires_at: dt.datetime | None = None
+
+
+@router.get("/tokens", response={200: page_of(TokenOut), **ERRORS})
+@org_route("api_tokens.manage_own")
+def list_tokens(request: HttpRequest, page: Query[PageParams]):
+    qs = ApiToken.objects.filter(
+        user=acting_user(request), organisation=request.org_access.organisation
+    ).select_related("organisation")
+    return paginate(qs, page)
+
+
+@router.post("/tokens", response={201: TokenCreated, **ERRORS})
+@org_route("api_tokens.manage_own")
+def create_token(request: HttpRequest, payload: TokenIn):
+    token, raw = issue_token(
+        acting_user(request),
+        request.org_access.organisation,
+        payload.name,
+        expires_at=payload.expires_at,
+    )
+    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+
+
+@router.delete("/tokens/{token_id}", response={204: None, **ERRORS})
+@org_route("api_tokens.manage_own")
+def delete_token(request: HttpRequest, token_id: uuid.UUID):
+    token = ApiToken.objects.filter(
+        pk=token_id, user=acting_user(request), organisation=request.org_access.organisation
+    ).first()
+    if token is None:
+        raise Http404("Token not found.")
+    revoke_token(token)
+    return 204, None
+
+
+__all__ = ["router", "AuditEntry"]

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "openisms.core"
+    label = "core"
+    verbose_name = "OpenISMS core"
+
+    def ready(self) -> None:
+        from openisms.core import auditing
+
+        auditing.connect_signals()

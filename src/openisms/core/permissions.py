@@ -1,0 +1,71 @@
+"""The one permission map: which role may do which action in an organisation.
+
+Every view and API route asks :func:`can` (through ``openisms.core.access``); nothing else
+decides. Unknown actions raise, so a typo fails loudly instead of silently denying or allowing.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ISMS_MANAGER = "isms_manager", "ISMS manager"
+    CONTRIBUTOR = "contributor", "Contributor (risk/control owner)"
+    APPROVER = "approver", "Approver (top management)"
+    AUDITOR = "auditor", "Auditor (read-only)"
+    VIEWER = "viewer", "Viewer"
+
+
+ALL = frozenset(Role)
+EDITORS = frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.CONTRIBUTOR})
+MANAGERS = frozenset({Role.OWNER, Role.ISMS_MANAGER})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # the organisation itself
+    "org.view": ALL,
+    "org.change": frozenset({Role.OWNER}),
+    "members.view": frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.AUDITOR}),
+    "members.manage": frozenset({Role.OWNER}),
+    # reference data
+    "catalogue.view": ALL,
+    # accountability
+    "audit_trail.view": frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.AUDITOR}),
+    "audit_trail.verify": frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.AUDITOR}),
+    "approvals.view": ALL,
+    "approvals.request": EDITORS,
+    "approvals.decide": frozenset({Role.OWNER, Role.APPROVER}),
+    # ISMS records in general (domains refine with their own actions below)
+    "records.view": ALL,
+    "records.create": EDITORS,
+    "records.change": EDITORS,
+    "records.delete": MANAGERS,
+    "records.export": frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.AUDITOR, Role.APPROVER}),
+    "records.import": MANAGERS,
+    # personal API tokens scoped to the organisation
+    "api_tokens.manage_own": ALL,
+}
+
+# Roles that may never change anything, whatever a future entry in the map says.
+READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.VIEWER})
+READ_ACTIONS_SUFFIXES = (".view", ".verify", ".export", ".manage_own")
+
+
+class UnknownAction(KeyError):
+    pass
+
+
+def can(role: str | None, action: str) -> bool:
+    """Whether ``role`` may perform ``action``. ``None`` (no membership) may do nothing."""
+    try:
+        allowed = PERMISSIONS[action]
+    except KeyError:
+        raise UnknownAction(action) from None
+    if role is None:
+        return False
+    return Role(role) in allowed
+
+
+def actions_for(role: str) -> list[str]:
+    return sorted(action for action, roles in PERMISSIONS.items() if Role(role) in roles)
