@@ -106,3 +106,9 @@ def login(user) -> Client:
 def in_org_a(org_a):
     with org_context(org_a):
         yield org_a
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests use live_server, whose transactional teardown empties every table,
+    # the session-loaded catalogue included: run them after everything else.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -92,9 +92,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["TEST"] = (
-        {"NAME": str(HOME / "test.sqlite3")} if _env_bool("OPENISMS_TEST_SQLITE_FILE") else {}
-    )
+    # A file, not :memory:, so live-server threads in browser tests share one real database.
+    DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,7 +1,5 @@
 """API routes of the catalogue (reference data: any authenticated user may read it)."""
 
-from __future__ import annotations
-
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -54,7 +52,14 @@ class MappingOut(Schema):
     relationship: str
 
 
-class RequirementDetail(RequirementOut):
+class RequirementDetail(Schema):
+    ref: str
+    title: str
+    kind: str
+    level: int
+    theme: str | None
+    parent: str | None
+    attributes: dict[str, list[str]]
     framework: str
     guidance: Guidance
     children: list[str]

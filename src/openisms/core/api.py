@@ -1,7 +1,5 @@
 """API routes of the core: the caller, organisations, members, audit trail, approvals, tokens."""
 
-from __future__ import annotations
-
 import datetime as dt
 import uuid
 from typing import Literal
@@ -10,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from openisms.api.auth import acting_user, org_route
 from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
@@ -88,7 +86,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn):
     if not user.is_superuser:
         raise PermissionDenied("Only an install administrator may create organisations.")
     org = org_svc.create_organisation(payload.slug, payload.name, owner=user)
-    return 201, {"slug": org.slug, "name": org.name, "role": Role.OWNER}
+    return Status(201, {"slug": org.slug, "name": org.name, "role": Role.OWNER})
 
 
 @router.get("/organisations/{slug}", response={200: OrganisationOut, **ERRORS})
@@ -150,7 +148,7 @@ def add_member(request: HttpRequest, slug: str, payload: MemberIn):
     m = org_svc.set_membership(
         request.org_access.organisation, user, payload.role, expires_at=payload.expires_at
     )
-    return 201, _member_out(m)
+    return Status(201, _member_out(m))
 
 
 def _membership(request: HttpRequest, member_id: uuid.UUID) -> Membership:
@@ -173,7 +171,7 @@ def change_member(request: HttpRequest, slug: str, member_id: uuid.UUID, payload
 @org_route("members.manage")
 def remove_member(request: HttpRequest, slug: str, member_id: uuid.UUID):
     org_svc.remove_membership(_membership(request, member_id))
-    return 204, None
+    return Status(204, None)
 
 
 class AuditEntryOut(Schema):
@@ -255,15 +253,11 @@ class TokenOut(Schema):
     id: uuid.UUID
     name: str
     hint: str
-    organisation: str
+    organisation: str = Field(..., alias="organisation.slug")
     created_at: dt.datetime
     expires_at: dt.datetime | None
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_organisation(obj: ApiToken) -> str:
-        return obj.organisation.slug
 
 
 class TokenCreated(TokenOut):
@@ -293,7 +287,8 @@ def create_token(request: HttpRequest, payload: TokenIn):
         payload.name,
         expires_at=payload.expires_at,
     )
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    token.token = raw  # the one response that carries the secret
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS})
@@ -305,7 +300,7 @@ def delete_token(request: HttpRequest, token_id: uuid.UUID):
     if token is None:
         raise Http404("Token not found.")
     revoke_token(token)
-    return 204, None
+    return Status(204, None)
 
 
 __all__ = ["router", "AuditEntry"]

@@ -157,6 +157,8 @@ class AuditedModel(models.Model):
 
     audit_exclude: tuple[str, ...] = ()
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         abstract = True
 

@@ -1,47 +1,17 @@
-"""Database-level guard: audit entries can be inserted, never updated or deleted.
-
-The hash chain detects tampering by anyone who bypasses this (e.g. a DBA dropping the trigger);
-the trigger stops the application, an admin shell or a stray script from doing it by accident.
-"""
-
 from django.db import migrations
 
-SQLITE = [
-    "CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;",
-    "CREATE TRIGGER core_auditentry_no_delete BEFORE DELETE ON core_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditentry_no_update;",
-    "DROP TRIGGER IF EXISTS core_auditentry_no_delete;",
-]
-POSTGRES = [
-    """CREATE OR REPLACE FUNCTION core_auditentry_append_only() RETURNS trigger AS $$
-    BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql;""",
-    "CREATE TRIGGER core_auditentry_append_only BEFORE UPDATE OR DELETE ON core_auditentry "
-    "FOR EACH ROW EXECUTE FUNCTION core_auditentry_append_only();",
-]
-POSTGRES_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry;",
-    "DROP FUNCTION IF EXISTS core_auditentry_append_only();",
-]
+from openisms.core.db_guards import install_append_only_guard, remove_append_only_guard
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
+def forwards(apps, schema_editor):
+    install_append_only_guard(schema_editor.connection)
 
-    return run
+
+def backwards(apps, schema_editor):
+    remove_append_only_guard(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
 
-    operations = [
-        migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
-        )
-    ]
+    operations = [migrations.RunPython(forwards, backwards)]

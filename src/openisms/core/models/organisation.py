@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from openisms.core.auditing import AuditedModel
+from openisms.core.auditing import AuditedModel, AuditedQuerySet
 from openisms.core.permissions import Role
 
 slug_validator = RegexValidator(
@@ -35,7 +35,7 @@ class Organisation(AuditedModel):
         return self
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(AuditedQuerySet):
     def active(self) -> MembershipQuerySet:
         now = timezone.now()
         return self.filter(user__is_active=True, organisation__is_active=True).filter(

@@ -24,9 +24,8 @@ class Command(BaseCommand):
         call_command("catalogue", "load", stdout=self.stdout)
         report = ensure_demo()
         self.stdout.write("")
-        self.stdout.write(
-            f"Demo organisation “{report.organisation.name}” (slug {report.organisation.slug}) is ready."
-        )
+        org = report.organisation
+        self.stdout.write(f"Demo organisation “{org.name}” (slug {org.slug}) is ready.")
         self.stdout.write(
             f"Log in at http://{opts['host']}:{opts['port']}/ with any of these users:"
         )
