@@ -24,7 +24,7 @@ class Error(Schema):
     detail: Any = Field(..., description="What went wrong, in words a person can act on.")
 
 
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 
 
 class PageParams(Schema):
