@@ -26,8 +26,8 @@ run: install
 
 ## Install what the tests need, lint, then run the whole suite (SQLite, or DATABASE_URL).
 test: install-test browser
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
 	$(BIN)/pytest
 
 ## Debian's chromium for the Playwright tests (never `playwright install`).
@@ -37,11 +37,11 @@ browser:
 	  else sudo apt-get install -y -qq chromium; fi; }
 
 lint:
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 
 format:
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests $(wildcard benchmarks)
+	$(BIN)/ruff check --fix src tests $(wildcard benchmarks)
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info

@@ -109,8 +109,6 @@ def in_org_a(org_a):
 
 
 def pytest_collection_modifyitems(config, items):
-    # Browser and concurrency tests commit for real; their transactional teardown empties every table,
+    # Browser and concurrency tests commit for real; their teardown empties every table,
     # the session-loaded catalogue included: run them after everything else.
-    items.sort(
-        key=lambda item: any(item.get_closest_marker(m) for m in ("browser", "flushes_db"))
-    )
+    items.sort(key=lambda item: any(item.get_closest_marker(m) for m in ("browser", "flushes_db")))

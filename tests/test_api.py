@@ -29,6 +29,9 @@ def test_openapi_and_docs_are_served(members_a):
         assert path in paths
     docs = login(members_a[Role.VIEWER]).get("/api/v1/docs")
     assert docs.status_code == 200
+    body = docs.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in body and "cdn" not in body.lower()
+    assert Client().get("/static/ninja/swagger-ui-bundle.js").status_code == 200
 
 
 def test_anonymous_gets_401_json():

@@ -49,9 +49,7 @@ def test_parallel_appends_keep_one_unbroken_chain(org):
     for t in threads:
         t.join(timeout=120)
     assert not errors, errors
-    seqs = sorted(
-        AuditEntry.unscoped.filter(chain=chain_key(org)).values_list("seq", flat=True)
-    )
+    seqs = sorted(AuditEntry.unscoped.filter(chain=chain_key(org)).values_list("seq", flat=True))
     assert seqs == list(range(1, WRITERS * EACH + 2))  # +1: the organisation's own creation
     checked, problems = verify(chain_key(org))
     assert problems == [] and checked == WRITERS * EACH + 1

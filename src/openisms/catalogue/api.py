@@ -21,7 +21,7 @@ class FrameworkOut(Schema):
     data_version: int
 
 
-class RequirementOut(Schema):
+class RequirementBase(Schema):
     ref: str
     title: str
     kind: str
@@ -30,6 +30,8 @@ class RequirementOut(Schema):
     parent: str | None
     attributes: dict[str, list[str]]
 
+
+class RequirementOut(RequirementBase):
     @staticmethod
     def resolve_parent(obj: Requirement) -> str | None:
         return obj.parent.ref if obj.parent_id else None
@@ -52,14 +54,7 @@ class MappingOut(Schema):
     relationship: str
 
 
-class RequirementDetail(Schema):
-    ref: str
-    title: str
-    kind: str
-    level: int
-    theme: str | None
-    parent: str | None
-    attributes: dict[str, list[str]]
+class RequirementDetail(RequirementBase):
     framework: str
     guidance: Guidance
     children: list[str]
