@@ -10,6 +10,7 @@ import re
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from openisms.api import api
@@ -18,6 +19,10 @@ from openisms.core.models import ApiToken, AuditEntry, Invitation, Membership
 from openisms.core.permissions import Role
 from openisms.core.services.organisations import create_invitation
 from openisms.core.services.tokens import issue_token
+from openisms.risk.models import ImportJob
+from openisms.risk.services.actions import create_action
+from openisms.risk.services.assets import create_asset
+from openisms.risk.services.risks import create_risk
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +62,34 @@ def b_objects(members_b, org_b):
             org_b, email="x@example.test", role=Role.VIEWER, invited_by=owner
         )
         token, _ = issue_token(owner, org_b, "b script")
+        asset = create_asset({"name": "B secret server", "type": "hardware"})
+        risk = create_risk({"title": "B secret risk", "assets": [asset], "inherent_likelihood": 3,
+                            "inherent_impact": 4})  # fmt: skip
+        action = create_action(risk, {"title": "B secret action"})
+        job = ImportJob.objects.create(
+            kind="assets", file=ContentFile(b"name\n", name="b.csv"), filename="b.csv",
+            sha256="0" * 64, size=5, uploaded_by=owner,
+        )  # fmt: skip
     return {
         "membership_id": str(Membership.objects.filter(organisation=org_b).first().pk),
         "invitation_id": str(invitation.pk),
         "token_id": str(token.pk),
+        "asset_id": str(asset.pk),
+        "risk_id": str(risk.pk),
+        "action_id": str(action.pk),
+        "job_id": str(job.pk),
     }
 
 
-SAMPLES = {"key": "context", "framework": "iso27001-2022", "ref": "A.8.24"}
+SAMPLES = {
+    "key": "context",
+    "framework": "iso27001-2022",
+    "ref": "A.8.24",
+    "which": "inherent",
+    "version": "1",
+    "kind": "assets",
+    "fmt": "xlsx",
+}
 
 
 def test_every_org_page_of_b_is_404_for_every_member_of_a(members_a, b_objects):
@@ -113,7 +138,8 @@ def test_nothing_of_b_appears_on_a_pages(members_a, members_b, b_objects):
             continue
         url = fill(route, {**SAMPLES, "org_slug": "alpha"})
         body = client.get(url).content.decode()
-        for needle in ("Bravo plc", "b-owner", "b-viewer", "b script", *b_objects.values()):
+        needles = ("Bravo plc", "b-owner", "b-viewer", "b script", "B secret", *b_objects.values())
+        for needle in needles:
             assert needle not in body, (url, needle)
 
 
@@ -207,7 +233,8 @@ def test_org_scoped_lists_contain_only_a(a_token, members_b, b_objects):
         response = client.get(path + "?limit=200")
         assert response.status_code == 200, path
         text = response.content.decode()
-        for needle in ("bravo", "Bravo plc", "b-owner", "b script", *b_objects.values()):
+        for needle in ("bravo", "Bravo plc", "b-owner", "b script", "B secret",
+                       *b_objects.values()):  # fmt: skip
             assert needle not in text, (path, needle)
 
 

@@ -34,6 +34,11 @@ EXPECTED = {
     "records.export": {OW, M, AU, A},
     "records.import": {OW, M},
     "api_tokens.manage_own": {OW, M, C, A, AU, V},
+    "risk.methodology.change": {OW, M},
+    "risk.methodology.approve": {OW, A},
+    "risk.accept": {OW, M, C, A},
+    "risk.plan.signoff": {OW, M, C},
+    "risk.plan.approve": {OW, A},
 }
 
 
@@ -45,7 +50,8 @@ def test_map_is_exactly_as_specified():
 
 
 def test_read_only_roles_never_write():
-    write_verbs = (".create", ".change", ".delete", ".manage", ".import", ".decide", ".request")
+    write_verbs = (".create", ".change", ".delete", ".manage", ".import", ".decide", ".request",
+                   ".approve", ".accept", ".signoff")  # fmt: skip
     for action in PERMISSIONS:
         if action.endswith(write_verbs):
             for role in READ_ONLY_ROLES:

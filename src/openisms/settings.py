@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "openisms.core",
     "openisms.catalogue",
+    "openisms.risk",
 ]
 
 MIDDLEWARE = [

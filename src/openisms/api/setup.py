@@ -60,9 +60,11 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError):
 def _mount() -> None:
     from openisms.catalogue.api import router as catalogue_router
     from openisms.core.api import router as core_router
+    from openisms.risk.api import router as risk_router
 
     api.add_router("/", core_router)
     api.add_router("/", catalogue_router)
+    api.add_router("/risk", risk_router)
 
 
 _mount()

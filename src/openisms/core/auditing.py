@@ -129,11 +129,28 @@ class AuditedQuerySet(models.QuerySet):
                     record("update", obj, changes)
             return count
 
-    def bulk_create(self, objs: Iterable[models.Model], *args: Any, **kwargs: Any) -> list:
+    def bulk_create(
+        self,
+        objs: Iterable[models.Model],
+        *args: Any,
+        audit_summary: str | None = None,
+        **kwargs: Any,
+    ) -> list:
+        """Create rows; each gets its own trail entry, or one ``audit_summary`` entry for all
+        (seeding reference data, where a line per row would only bury the real changes)."""
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
+            if audit_summary is not None and created:
+                record(
+                    "create",
+                    created[0],
+                    {"count": len(created), "ids": [str(o.pk) for o in created]},
+                    object_id="bulk",
+                    object_repr=audit_summary,
+                )
             for obj in created:
-                record("create", obj, diff({}, snapshot(obj)))
+                if audit_summary is None:
+                    record("create", obj, diff({}, snapshot(obj)))
                 obj._audit_before = snapshot(obj)
             return created
 

@@ -43,6 +43,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "records.delete": MANAGERS,
     "records.export": frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.AUDITOR, Role.APPROVER}),
     "records.import": MANAGERS,
+    # risk management (clauses 6.1.2, 6.1.3, 8.2, 8.3)
+    "risk.methodology.change": MANAGERS,
+    "risk.methodology.approve": frozenset({Role.OWNER, Role.APPROVER}),
+    # the method's acceptance criteria narrow this further, level by level
+    "risk.accept": frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.CONTRIBUTOR, Role.APPROVER}),
+    "risk.plan.signoff": EDITORS,
+    "risk.plan.approve": frozenset({Role.OWNER, Role.APPROVER}),
     # personal API tokens scoped to the organisation
     "api_tokens.manage_own": ALL,
 }

@@ -22,4 +22,5 @@ urlpatterns = [
     path("tokens/", records.tokens, name="tokens"),
     path("tokens/<uuid:token_id>/revoke/", records.revoke, name="revoke_token"),
     path("catalogue/", include("openisms.catalogue.urls")),
+    path("risk/", include("openisms.risk.urls")),
 ]

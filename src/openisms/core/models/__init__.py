@@ -1,6 +1,7 @@
 from openisms.core.models.approval import Approval, Decision
 from openisms.core.models.audit import AuditChainHead, AuditEntry
 from openisms.core.models.organisation import Invitation, Membership, Organisation
+from openisms.core.models.sequence import Sequence
 from openisms.core.models.token import ApiToken
 
 __all__ = [
@@ -12,4 +13,5 @@ __all__ = [
     "Invitation",
     "Membership",
     "Organisation",
+    "Sequence",
 ]

@@ -69,10 +69,16 @@ def decide(
     kind: str,
     comment: str = "",
     version_label: str = "",
+    action: str = "approvals.decide",
 ) -> Approval:
+    """Record ``approver``'s decision on the current version of ``subject``.
+
+    ``action`` is the permission the decision needs (domains use narrower ones, e.g. a risk
+    owner's sign-off of their part of the treatment plan).
+    """
     if decision not in Decision.values:
         raise ApprovalRefused(f"Unknown decision “{decision}”.")
-    if not can(role, "approvals.decide"):
+    if not can(role, action):
         raise ApprovalRefused("Your role may not approve or reject records.")
     authors = authors_of(subject)
     if approver.pk in authors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,11 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from openisms.core.context import org_context
 from openisms.core.models import Invitation, Membership, Organisation
 from openisms.core.permissions import Role
 from openisms.core.validation import clean_text
 
 INVITATION_VALIDITY = dt.timedelta(days=14)
+
+# Domain apps append callables that set up a new organisation (e.g. seed libraries).
+ORGANISATION_CREATED: list[Callable[[Organisation], None]] = []
 DEFAULT_AUDITOR_ACCESS = dt.timedelta(days=90)
 
 
@@ -32,6 +37,9 @@ def create_organisation(slug: str, name: str, *, owner: Any = None) -> Organisat
         org.save()
         if owner is not None:
             set_membership(org, owner, Role.OWNER)
+        with org_context(org):
+            for hook in ORGANISATION_CREATED:
+                hook(org)
     return org
 
 

@@ -1,0 +1,154 @@
+"""Treatment actions and the treatment plan's sign-offs."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from openisms.core.access import find_access
+from openisms.core.context import require_org
+from openisms.core.models import Approval
+from openisms.core.models.audit import canonical_json
+from openisms.core.services.approvals import ApprovalRefused, decide
+from openisms.core.validation import clean_text
+from openisms.risk.models import ActionStatus, Risk, TreatmentAction, TreatmentPlan
+from openisms.risk.services.risks import annex_a_controls, member_user
+
+PLAN_APPROVAL = "treatment_plan"
+PLAN_OWNER_SIGNOFF = "treatment_plan_owner"
+
+
+def _apply(action: TreatmentAction, data: dict[str, Any]) -> None:
+    for name in ("title", "description"):
+        if name in data:
+            setattr(action, name, clean_text(data[name], name))
+    if not action.title:
+        raise ValidationError({"title": "Say what will be done."})
+    if "owner" in data:
+        action.owner = member_user(data["owner"], "owner")
+    if "due_date" in data:
+        action.due_date = data["due_date"] or None
+    if "status" in data:
+        if data["status"] not in ActionStatus.values:
+            raise ValidationError({"status": f"Choose one of: {', '.join(ActionStatus.values)}."})
+        if data["status"] == ActionStatus.DONE and action.status != ActionStatus.DONE:
+            action.completed_at = timezone.now()
+        action.status = data["status"]
+    if "control" in data:
+        ref = data["control"]
+        ref = ref.ref if hasattr(ref, "ref") else ref
+        action.control = annex_a_controls([ref], "control")[0] if ref else None
+
+
+@transaction.atomic
+def create_action(risk: Risk, data: dict[str, Any]) -> TreatmentAction:
+    action = TreatmentAction(organisation=require_org(), risk=risk)
+    _apply(action, {"title": "", **data})
+    action.save()
+    return action
+
+
+@transaction.atomic
+def update_action(action: TreatmentAction, data: dict[str, Any]) -> TreatmentAction:
+    _apply(action, data)
+    action.save()
+    return action
+
+
+def plan() -> TreatmentPlan:
+    found = TreatmentPlan.objects.first()
+    return found or TreatmentPlan.objects.create(organisation=require_org())
+
+
+def plan_content() -> list[dict[str, Any]]:
+    """What a sign-off of the plan covers: every treated risk with its actions."""
+    risks = (
+        Risk.objects.exclude(treatment="")
+        .select_related("owner")
+        .prefetch_related("actions__owner", "actions__control", "controls")
+        .order_by("ref")
+    )
+    return [
+        {
+            "ref": r.ref,
+            "treatment": r.treatment,
+            "owner": r.owner.username if r.owner else None,
+            "controls": sorted(c.ref for c in r.controls.all()),
+            "residual": [r.residual_likelihood, r.residual_impact],
+            "actions": sorted(
+                [a.title, a.owner.username if a.owner else None, str(a.due_date), a.status]
+                for a in r.actions.all()
+                if a.status != ActionStatus.CANCELLED
+            ),
+        }
+        for r in risks
+    ]
+
+
+def plan_hash() -> str:
+    return hashlib.sha256(canonical_json(plan_content()).encode()).hexdigest()
+
+
+class _PlanSubject:
+    """Lets the generic approval service sign the plan's current content."""
+
+    def __init__(self, treatment_plan: TreatmentPlan) -> None:
+        self.plan = treatment_plan
+        self.pk = treatment_plan.pk
+        self.organisation_id = treatment_plan.organisation_id
+        self._meta = TreatmentPlan._meta
+
+    def approval_content(self) -> Any:
+        return plan_content()
+
+    def approval_authors(self) -> set[int]:
+        return set()  # the plan gathers many authors; each part's owner signs their part
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+
+@transaction.atomic
+def sign_plan(*, user: Any, comment: str = "") -> Approval:
+    """A risk owner confirms their part, or top management approves the whole plan."""
+    access = find_access(user, require_org().slug)
+    role = access.role if access else ""
+    subject = _PlanSubject(plan())
+    if access and access.can("risk.plan.approve"):
+        return decide(
+            subject, approver=user, role=role, decision="approved", kind=PLAN_APPROVAL,
+            comment=comment, action="risk.plan.approve",
+        )  # fmt: skip
+    if not Risk.objects.filter(owner=user).exclude(treatment="").exists():
+        raise ApprovalRefused("You own no treated risk in this plan, so there is nothing to sign.")
+    return decide(
+        subject, approver=user, role=role, decision="approved", kind=PLAN_OWNER_SIGNOFF,
+        comment=comment, action="risk.plan.signoff",
+    )  # fmt: skip
+
+
+def plan_status() -> dict[str, Any]:
+    """Who has signed the plan's current content, and who still must."""
+    current = plan_hash()
+    treatment_plan = plan()
+    signed = Approval.objects.filter(
+        subject_type="risk.treatmentplan", subject_id=str(treatment_plan.pk), content_hash=current
+    ).select_related("approver")
+    owners = set(
+        Risk.objects.exclude(treatment="")
+        .exclude(owner=None)
+        .values_list("owner__username", flat=True)
+    )
+    owner_signed = {a.approver.username for a in signed if a.kind == PLAN_OWNER_SIGNOFF}
+    management = [a for a in signed if a.kind == PLAN_APPROVAL]
+    return {
+        "hash": current,
+        "owners_pending": sorted(owners - owner_signed),
+        "owners_signed": sorted(owner_signed & owners),
+        "approved_by": [a.approver.username for a in management],
+        "approved": bool(management) and not (owners - owner_signed),
+    }
