@@ -169,3 +169,17 @@ def test_audit_trail_api_filters_and_paginates(members_a, org_a):
     assert all(i["object_type"] == "core.membership" for i in mine["items"])
     assert client.get("/api/v1/audit-trail?limit=1000").status_code == 422
     assert client.get("/api/v1/audit-trail/verify").json()["intact"] is True
+
+
+def test_logins_and_failed_logins_go_to_the_install_trail(members_a, client):
+    from tests.conftest import PASSWORD
+
+    client.post("/login/", {"username": "a-owner", "password": "wrong"})
+    client.post("/login/", {"username": "a-owner", "password": PASSWORD})
+    client.post("/logout/")
+    install = AuditEntry.unscoped.filter(organisation=None)
+    failed = install.get(action="login_failed")
+    assert failed.changes == {"username": "a-owner"} and "wrong" not in str(failed.changes)
+    assert install.filter(action="login", actor_label="a-owner").count() == 1
+    assert install.filter(action="logout", actor_label="a-owner").count() == 1
+    assert verify()[1] == []

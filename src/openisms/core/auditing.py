@@ -20,7 +20,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete
 
-from openisms.core.context import current_actor, current_org
+from openisms.core.context import Actor, acting_as, current_actor, current_org
 
 # Never copied into the trail: secrets stay out of a log that auditors read.
 REDACTED_FIELDS = {"password", "token_hash", "secret"}
@@ -278,9 +278,35 @@ def _user_post_save(sender: type, instance: Any, created: bool, raw: bool = Fals
         )
 
 
+def _login(sender: type, request: Any, user: Any, **kwargs: Any) -> None:
+    with acting_as(user):
+        record("login", user, {}, organisation=None, object_repr=user.get_username())
+
+
+def _logout(sender: type, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        with acting_as(user):
+            record("logout", user, {}, organisation=None, object_repr=user.get_username())
+
+
+def _login_failed(sender: type, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+    # Only the name that was tried; never anything resembling a password.
+    tried = str(credentials.get("username", ""))[:150]
+    with acting_as(Actor(user_id=None, label="anonymous")):
+        record(
+            "login_failed", None, {"username": tried}, organisation=None,
+            object_type_label="auth.user", object_id="", object_repr=tried,
+        )  # fmt: skip
+
+
 def connect_signals() -> None:
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
     from django.db.models.signals import post_save, pre_save
+
+    user_logged_in.connect(_login, dispatch_uid="openisms_audit_login")
+    user_logged_out.connect(_logout, dispatch_uid="openisms_audit_logout")
+    user_login_failed.connect(_login_failed, dispatch_uid="openisms_audit_login_failed")
 
     post_delete.connect(_record_delete, dispatch_uid="openisms_audit_delete")
     m2m_changed.connect(_record_m2m, dispatch_uid="openisms_audit_m2m")

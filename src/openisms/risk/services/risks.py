@@ -14,6 +14,7 @@ from openisms.core.access import find_access
 from openisms.core.context import require_org
 from openisms.core.models import Approval, Membership
 from openisms.core.models.sequence import next_ref
+from openisms.core.permissions import Role
 from openisms.core.services.approvals import ApprovalRefused, decide
 from openisms.core.validation import clean_text
 from openisms.risk.models import (
@@ -206,7 +207,7 @@ def accept_risk(risk: Risk, *, user: Any, comment: str = "") -> Approval:
     method = risk.methodology.method
     level = method.level(risk.residual_level)
     if level is None or not method.may_accept(level, role or ""):
-        allowed = ", ".join(level.accept_roles) if level else "nobody"
+        allowed = ", ".join(Role(r).label for r in level.accept_roles) if level else "nobody"
         above = (
             ""
             if level is None or method.within_criteria(level)
