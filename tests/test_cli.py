@@ -103,3 +103,41 @@ def test_console_script_runs_outside_django(tmp_path):
     assert ok.returncode == 0, ok.stderr
     assert (tmp_path / "secret_key").exists() and (tmp_path / "openisms.sqlite3").exists()
     assert Organisation.objects.filter(slug="anything").count() == 0
+
+
+def test_serve_answers_and_stops(tmp_path):
+    """`openisms serve` starts gunicorn and a task worker, serves pages and static files."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "OPENISMS_HOME": str(tmp_path), "DATABASE_URL": ""}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "openisms", "serve", "--port", str(port), "--workers", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = 60
+        import time
+
+        start = time.monotonic()
+        while True:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5)  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() - start > deadline:
+                    raise
+                time.sleep(0.5)
+        assert page.status == 200 and b"Log in to OpenISMS" in page.read()
+        assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+        css = urllib.request.urlopen(f"http://127.0.0.1:{port}/static/openisms/app.css")  # noqa: S310
+        assert css.status == 200
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=30)
+    assert server.returncode == 0, out.decode()[-2000:]
+    assert b"background-task worker" in out

@@ -1,5 +1,14 @@
-"""API routes of the risk module (being built)."""
+"""API routes of the risk module, under /api/v1/risk/ (same permissions as the pages).
+
+Every route acts in the caller's organisation (``api.auth.org_route``). The routes live in
+``api_method`` (method, classification, libraries), ``api_assets``, ``api_register`` (risks,
+acceptance, heat map) and ``api_plan`` (actions, plan sign-off, my work).
+"""
 
 from ninja import Router
 
+from openisms.risk import api_assets, api_method, api_plan, api_register
+
 router = Router(tags=["risk"])
+for part in (api_method, api_assets, api_register, api_plan):
+    router.add_router("", part.router)

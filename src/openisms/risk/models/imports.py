@@ -32,6 +32,10 @@ class ImportJob(OrgScopedModel):
     mapping = models.JSONField(default=dict, blank=True)
     report = models.JSONField(default=dict, blank=True)
 
+    # The report is the job's working output (progress, per-row findings), rewritten on every
+    # run; the trail keeps the job's status changes, not pages of row errors.
+    audit_exclude = ("report",)
+
     class Meta:
         ordering = ["-created_at"]
 

@@ -1,0 +1,191 @@
+"""API: the asset inventory (A.5.9), with owners, classification and dependencies."""
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+
+from openisms.api.auth import org_route
+from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
+from openisms.risk import selectors
+from openisms.risk.api_common import (
+    LONG,
+    SHORT,
+    JsonObject,
+    by_key,
+    member,
+    one_by_key,
+    patch_data,
+    username,
+)
+from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle
+from openisms.risk.services import assets as asset_svc
+
+router = Router()
+AssetTypeName = Literal[tuple(AssetType.values)]  # type: ignore[valid-type]
+LifecycleName = Literal[tuple(Lifecycle.values)]  # type: ignore[valid-type]
+TEXT = ("name", "description", "location")
+Tag = Annotated[Text, Field(max_length=40)]
+
+
+class AssetOut(Schema):
+    id: uuid.UUID
+    ref: str
+    name: str
+    type: str
+    description: str
+    owner: str | None = Field(..., description="username")
+    custodian: str | None = Field(..., description="username")
+    location: str
+    classification: str | None = Field(..., description="classification level name")
+    confidentiality: int
+    integrity: int
+    availability: int
+    depends_on: list[str] = Field(..., description="refs of the assets this one depends on")
+    lifecycle: str
+    tags: list[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class AssetDetail(AssetOut):
+    dependants: list[str] = Field(..., description="refs of the assets that depend on this one")
+    risks: list[str] = Field(..., description="refs of the risks to this asset")
+
+
+class AssetIn(JsonObject):
+    name: Text = Field(..., max_length=SHORT)
+    type: AssetTypeName = AssetType.INFORMATION.value
+    description: Text = Field("", max_length=LONG)
+    owner: Text | None = Field(None, max_length=150, description="username of a member")
+    custodian: Text | None = Field(None, max_length=150, description="username of a member")
+    location: Text = Field("", max_length=SHORT)
+    classification: Text | None = Field(None, max_length=60, description="level name")
+    confidentiality: int = Field(3, ge=1, le=5)
+    integrity: int = Field(3, ge=1, le=5)
+    availability: int = Field(3, ge=1, le=5)
+    depends_on: list[Text] = Field([], max_length=500, description="asset refs, e.g. A-0001")
+    lifecycle: LifecycleName = Lifecycle.IN_USE.value
+    tags: list[Tag] = Field([], max_length=50)
+
+
+class AssetPatch(JsonObject):
+    """Send only what changes; ``null`` clears an owner, custodian, classification or text."""
+
+    name: Text | None = Field(None, max_length=SHORT)
+    type: AssetTypeName | None = None
+    description: Text | None = Field(None, max_length=LONG)
+    owner: Text | None = Field(None, max_length=150)
+    custodian: Text | None = Field(None, max_length=150)
+    location: Text | None = Field(None, max_length=SHORT)
+    classification: Text | None = Field(None, max_length=60)
+    confidentiality: int | None = Field(None, ge=1, le=5)
+    integrity: int | None = Field(None, ge=1, le=5)
+    availability: int | None = Field(None, ge=1, le=5)
+    depends_on: list[Text] | None = Field(None, max_length=500)
+    lifecycle: LifecycleName | None = None
+    tags: list[Tag] | None = Field(None, max_length=50)
+
+
+class AssetFilters(PageParams):
+    type: Text = Field("", max_length=12)
+    owner: Text = Field("", max_length=150, description="username")
+    classification: Text = Field("", max_length=60, description="level name")
+    lifecycle: Text = Field("", max_length=10)
+    tag: Text = Field("", max_length=40)
+    q: Text = Field("", max_length=100, description="words in the name, or a ref")
+
+
+def _asset_out(a: Asset) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "ref": a.ref,
+        "name": a.name,
+        "type": a.type,
+        "description": a.description,
+        "owner": username(a.owner),
+        "custodian": username(a.custodian),
+        "location": a.location,
+        "classification": a.classification.name if a.classification else None,
+        "confidentiality": a.confidentiality,
+        "integrity": a.integrity,
+        "availability": a.availability,
+        "depends_on": sorted(d.ref for d in a.depends_on.all()),
+        "lifecycle": a.lifecycle,
+        "tags": list(a.tags or []),
+        "created_at": a.created_at,
+        "updated_at": a.updated_at,
+    }
+
+
+def _detail_out(asset_id: uuid.UUID) -> dict[str, Any]:
+    a = get_object_or_404(
+        Asset.objects.select_related("owner", "custodian", "classification").prefetch_related(
+            "depends_on", "dependants", "risks"
+        ),
+        pk=asset_id,
+    )
+    return {
+        **_asset_out(a),
+        "dependants": sorted(d.ref for d in a.dependants.all()),
+        "risks": sorted(r.ref for r in a.risks.all()),
+    }
+
+
+def _resolve(data: dict[str, Any]) -> dict[str, Any]:
+    """Names in the request become the organisation's objects (the services re-check them)."""
+    for field in ("owner", "custodian"):
+        if field in data:
+            data[field] = member(data[field], field)
+    if "classification" in data:
+        data["classification"] = one_by_key(
+            ClassificationLevel, "classification", data["classification"], key="name"
+        )
+    if "depends_on" in data:
+        data["depends_on"] = by_key(Asset, "depends_on", data["depends_on"] or [])
+    return data
+
+
+@router.get(
+    "/assets",
+    response={200: page_of(AssetOut), **ERRORS},
+    summary="The asset inventory, filterable by type, owner, classification, lifecycle, tag, text",
+)
+@org_route("records.view")
+def list_assets(request: HttpRequest, filters: Query[AssetFilters]):
+    wanted = filters.model_dump(exclude={"limit", "offset"})
+    qs = selectors.asset_inventory(wanted).prefetch_related("depends_on")
+    result = paginate(qs, filters)
+    result["items"] = [_asset_out(a) for a in result["items"]]
+    return result
+
+
+@router.post("/assets", response={201: AssetDetail, **ERRORS})
+@org_route("records.create")
+def create_asset(request: HttpRequest, payload: AssetIn):
+    asset = asset_svc.create_asset(_resolve(payload.model_dump()))
+    return Status(201, _detail_out(asset.pk))
+
+
+@router.get("/assets/{asset_id}", response={200: AssetDetail, **ERRORS})
+@org_route("records.view")
+def get_asset(request: HttpRequest, asset_id: uuid.UUID):
+    return _detail_out(asset_id)
+
+
+@router.patch("/assets/{asset_id}", response={200: AssetDetail, **ERRORS})
+@org_route("records.change")
+def change_asset(request: HttpRequest, asset_id: uuid.UUID, payload: AssetPatch):
+    asset = get_object_or_404(Asset, pk=asset_id)
+    asset_svc.update_asset(asset, _resolve(patch_data(payload, TEXT)))
+    return _detail_out(asset.pk)
+
+
+@router.delete("/assets/{asset_id}", response={204: None, **ERRORS})
+@org_route("records.delete")
+def delete_asset(request: HttpRequest, asset_id: uuid.UUID):
+    asset_svc.delete_asset(get_object_or_404(Asset, pk=asset_id))
+    return Status(204, None)

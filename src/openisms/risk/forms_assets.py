@@ -1,0 +1,125 @@
+"""Forms for the asset inventory and the threat/vulnerability libraries (input only: the
+services validate and write)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from openisms.catalogue.models import Requirement
+from openisms.core.context import require_org
+from openisms.core.models import Membership
+from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle
+
+CIA_HELP = "1 (low) to 5 (very high)"
+
+
+def member_users() -> QuerySet:
+    """Active members of the current organisation, the only possible owners and custodians."""
+    members = Membership.objects.active().filter(organisation=require_org()).values("user")
+    return get_user_model().objects.filter(pk__in=members).order_by("username")
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        full = obj.get_full_name()
+        return f"{obj.username} ({full})" if full else obj.username
+
+
+class AssetChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Asset) -> str:
+        return f"{obj.ref} {obj.name}"
+
+
+def _member_field(label: str, help_text: str) -> MemberChoiceField:
+    return MemberChoiceField(
+        queryset=None, required=False, label=label,
+        help_text=help_text,
+        error_messages={"invalid_choice": "Choose an active member of the organisation."},
+    )  # fmt: skip
+
+
+def _cia(label: str) -> forms.IntegerField:
+    # No bounds here: the service says what is allowed, in one place.
+    return forms.IntegerField(
+        label=label, help_text=CIA_HELP, initial=3,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 5}),
+    )  # fmt: skip
+
+
+class AssetForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    type = forms.ChoiceField(choices=AssetType.choices)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    owner = _member_field("Owner", "Accountable for the asset and its protection (A.5.9).")
+    custodian = _member_field("Custodian", "Looks after it day to day, if not the owner.")
+    location = forms.CharField(max_length=200, required=False)
+    classification = forms.ModelChoiceField(
+        queryset=None, required=False,
+        help_text="The organisation's classification scheme (A.5.12).",
+    )  # fmt: skip
+    confidentiality = _cia("Confidentiality")
+    integrity = _cia("Integrity")
+    availability = _cia("Availability")
+    depends_on = AssetChoiceField(
+        queryset=None, required=False, label="Depends on",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Other assets this one needs to work (hold Ctrl or ⌘ to choose several).",
+    )  # fmt: skip
+    lifecycle = forms.ChoiceField(
+        choices=Lifecycle.choices, initial=Lifecycle.IN_USE,
+        help_text="“Returned” records the return of assets when people leave (A.5.11).",
+    )  # fmt: skip
+    tags = forms.CharField(
+        required=False, max_length=1000, help_text="Comma-separated, e.g. “crm, customer data”."
+    )
+
+    def __init__(self, *args: Any, instance: Asset | None = None, **kwargs: Any) -> None:
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault("initial", {
+                "name": instance.name, "type": instance.type,
+                "description": instance.description, "owner": instance.owner_id,
+                "custodian": instance.custodian_id, "location": instance.location,
+                "classification": instance.classification_id,
+                "confidentiality": instance.confidentiality, "integrity": instance.integrity,
+                "availability": instance.availability,
+                "depends_on": list(instance.depends_on.values_list("pk", flat=True)),
+                "lifecycle": instance.lifecycle, "tags": ", ".join(instance.tags),
+            })  # fmt: skip
+        super().__init__(*args, **kwargs)
+        users = member_users()
+        self.fields["owner"].queryset = users
+        self.fields["custodian"].queryset = users
+        self.fields["classification"].queryset = ClassificationLevel.objects.order_by("order")
+        others = Asset.objects.order_by("ref")
+        if instance is not None:
+            others = others.exclude(pk=instance.pk)
+        self.fields["depends_on"].queryset = others
+
+    def service_data(self) -> dict[str, Any]:
+        cd = self.cleaned_data
+        return {**cd, "depends_on": list(cd["depends_on"])}
+
+
+class LibraryEntryForm(forms.Form):
+    code = forms.CharField(max_length=20, help_text="Unique in this library, e.g. T-ORG-01.")
+    name = forms.CharField(max_length=120)
+    category = forms.CharField(
+        max_length=60, widget=forms.TextInput(attrs={"list": "library-categories"})
+    )
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    controls = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="Annex A controls",
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text="Controls that address it (hold Ctrl or ⌘ to choose several).",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["controls"].queryset = Requirement.objects.filter(
+            framework__slug="iso27001-2022", kind="control"
+        ).order_by("order")

@@ -1,0 +1,239 @@
+"""Exports of the asset inventory, the risk register and the treatment plan (XLSX and CSV).
+
+The columns are the importer's own (see :mod:`.columns`), so an export can be edited and
+imported back. Text that a spreadsheet would read as a formula (= + - @, tab, CR) is prefixed
+with a quote. The output depends only on the data: two exports of the same records are
+byte-identical (fixed workbook times, fixed ZIP entry times, stable ordering).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from openisms.catalogue.models import Requirement
+from openisms.risk import selectors
+from openisms.risk.io import columns as C
+from openisms.risk.io.resolve import ESCAPED
+from openisms.risk.models import Asset
+from openisms.risk.services import methodology as methods
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # ZIP entry times: the bytes must not depend on the clock
+SHEET_TITLES = {C.ASSETS: "Assets", C.RISKS: "Risks", C.PLAN: "Treatment plan"}
+
+
+def filename(kind: str, slug: str, fmt: str, day: dt.date | None = None) -> str:
+    return f"{kind}-{slug}-{(day or timezone.localdate()).isoformat()}.{fmt}"
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading quote (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(ESCAPED):
+        return "'" + value
+    return value
+
+
+def rows(kind: str) -> list[list[Any]]:
+    """The export's rows (without the header), read in a fixed number of queries."""
+    return {C.ASSETS: _asset_rows, C.RISKS: _risk_rows, C.PLAN: _plan_rows}[kind]()
+
+
+def _username(user: Any) -> str:
+    return user.get_username() if user else ""
+
+
+def _asset_rows() -> list[list[Any]]:
+    qs = selectors.asset_inventory().prefetch_related(
+        Prefetch("depends_on", queryset=Asset.objects.only("id", "ref").order_by("ref"))
+    )
+    return [
+        [
+            a.ref,
+            a.name,
+            a.type,
+            a.description,
+            _username(a.owner),
+            _username(a.custodian),
+            a.location,
+            a.classification.name if a.classification else "",
+            a.confidentiality,
+            a.integrity,
+            a.availability,
+            a.lifecycle,
+            ", ".join(sorted(a.tags or [])),
+            ", ".join(sorted(d.ref for d in a.depends_on.all())),
+        ]  # fmt: skip
+        for a in qs
+    ]
+
+
+def _risk_rows() -> list[list[Any]]:
+    method = methods.current().method
+    qs = selectors.risk_register().prefetch_related(
+        Prefetch("assets", queryset=Asset.objects.only("id", "ref").order_by("ref")),
+        Prefetch("controls", queryset=Requirement.objects.only("id", "ref", "order")),
+    )
+
+    def level(key: str) -> str:
+        found = method.level(key) if key else None
+        return found.name if found else key
+
+    return [
+        [
+            r.ref,
+            r.kind,
+            r.title,
+            r.description,
+            ", ".join(sorted(a.ref for a in r.assets.all())),
+            r.threat.code if r.threat else "",
+            r.vulnerability.code if r.vulnerability else "",
+            _username(r.owner),
+            r.existing_controls,
+            r.inherent_likelihood,
+            r.inherent_impact,
+            level(r.inherent_level),
+            r.treatment,
+            r.treatment_rationale,
+            ", ".join(c.ref for c in sorted(r.controls.all(), key=lambda c: (c.order, c.ref))),
+            r.other_controls,
+            r.residual_likelihood,
+            r.residual_impact,
+            level(r.residual_level),
+            r.status,
+            r.next_review,
+        ]  # fmt: skip
+        for r in qs
+    ]
+
+
+def _plan_rows() -> list[list[Any]]:
+    qs = selectors.treatment_plan_actions().order_by(
+        "due_date", "risk__ref", "created_at", "title", "pk"
+    )
+    return [
+        [
+            a.risk.ref,
+            a.risk.title,
+            a.title,
+            _username(a.owner),
+            a.due_date,
+            a.get_status_display(),
+            a.control.ref if a.control else "",
+            "yes" if a.is_overdue else "no",
+        ]  # fmt: skip
+        for a in qs
+    ]
+
+
+def headers(kind: str) -> list[str]:
+    return [c.header for c in C.columns(kind)]
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+class _Line:
+    """A file-like sink that hands back what csv.writer just wrote."""
+
+    def __init__(self) -> None:
+        self.value = ""
+
+    def write(self, text: str) -> None:
+        self.value = text
+
+
+def csv_lines(kind: str, data: list[list[Any]]) -> Iterator[bytes]:
+    """UTF-8 with a BOM (so Excel reads the accents), one encoded line at a time."""
+    sink = _Line()
+    writer = csv.writer(sink, lineterminator="\r\n")
+    writer.writerow(headers(kind))
+    yield ("\ufeff" + sink.value).encode("utf-8")
+    for row in data:
+        writer.writerow([_csv_value(v) for v in row])
+        yield sink.value.encode("utf-8")
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return neutralise(value)
+
+
+def to_csv(kind: str, data: list[list[Any]] | None = None) -> bytes:
+    return b"".join(csv_lines(kind, rows(kind) if data is None else data))
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """openpyxl stamps every ZIP entry with the current time; stamp a constant instead."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        with open(filename, "rb") as handle:
+            self.writestr(self._info(arcname or str(filename)), handle.read())
+
+    @staticmethod
+    def _info(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+
+def to_xlsx(kind: str, data: list[list[Any]] | None = None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    data = rows(kind) if data is None else data
+    cols = C.columns(kind)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET_TITLES[kind]
+    sheet.append(headers(kind))
+    bold = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = bold
+    for row in data:
+        sheet.append(
+            [
+                ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+                for v in map(neutralise, row)
+            ]
+        )
+    for index, column in enumerate(cols, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(column.width, len(column.header) + 3)
+        if column.kind == C.DATE:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(data) + 1}"
+    stamp = dt.datetime(*FIXED_TIME)
+    book.properties.creator = "OpenISMS"
+    book.properties.title = f"{SHEET_TITLES[kind]} export"
+    book.properties.created = book.properties.modified = stamp
+    buffer = io.BytesIO()
+    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    # ExcelWriter directly: openpyxl's save() would overwrite ``modified`` with now().
+    ExcelWriter(book, archive).save()
+    return buffer.getvalue()

@@ -1,0 +1,370 @@
+"""Importing the asset inventory or the risk register from a spreadsheet: every row or none.
+
+1. Headers are matched to our columns (case and spaces do not matter), or through a mapping.
+2. Every cell is read against references loaded in bulk (:mod:`.resolve`); cross-row rules
+   follow (duplicate refs, clashing names, required values).
+3. Inside one transaction every clean row goes through the services (``create_asset``,
+   ``update_risk``…), which validate further and write the audit trail. A dry run, or any error
+   at all, rolls the whole transaction back, so a dry run reports exactly what an import would
+   do and a failed import leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+
+from openisms.core.context import require_org
+from openisms.core.models.sequence import next_number, reserve_at_least
+from openisms.risk.io import columns as C
+from openisms.risk.io.reader import Table
+from openisms.risk.io.report import Report
+from openisms.risk.io.resolve import MISSING, CellError, Lookups, convert
+from openisms.risk.models import Asset, Risk, RiskStatus
+from openisms.risk.services.assets import create_asset, update_asset
+from openisms.risk.services.risks import create_risk, update_risk
+
+NAME_FIELD = {C.ASSETS: "name", C.RISKS: "title"}
+Progress = Callable[[int, int], None]  # (rows written so far, rows in all)
+NOUN = {C.ASSETS: "asset", C.RISKS: "risk"}
+
+
+@dataclass
+class Planned:
+    row: int
+    ref: str | None = None
+    existing: Any = None
+    values: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)  # what the service is given
+    deps: list[str] | None = None  # depends_on refs to set once every row exists
+    failed: set[str] = field(default_factory=set)  # fields whose cell was refused
+    bad: bool = False
+    obj: Any = None
+
+
+def run_import(
+    kind: str,
+    table: Table,
+    *,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = True,
+    progress: Progress | None = None,
+) -> Report:
+    """Check (and unless ``dry_run``, write) ``table`` in the current organisation.
+
+    ``progress`` is told how far the row-by-row phase (the services, which is where the time
+    goes) has got, every 2 % of the rows and at most every 100 rows.
+    """
+    report = Report(kind=kind, dry_run=dry_run, rows=len(table.rows), headers=table.headers)
+    cols = resolve_headers(kind, table.headers, mapping or {}, report)
+    if report.errors:  # rows cannot be read sensibly until every column is known
+        return report
+    lookups = Lookups(kind)
+    plans = _plan(kind, table, cols, lookups, report)
+    _execute(kind, plans, cols, lookups, report, dry_run, progress)
+    report.sort({h: i for i, h in enumerate(table.headers)})
+    return report
+
+
+def resolve_headers(
+    kind: str, headers: list[str], mapping: dict[str, str], report: Report
+) -> list[C.Column | None]:
+    """Our column for each of their headers (None: not read); problems go to ``report``."""
+    by_field = {c.field: c for c in C.columns(kind)}
+    mapping = {C.header_key(k): v for k, v in mapping.items()}
+    result: list[C.Column | None] = []
+    taken: dict[str, str] = {}
+    for header in headers:
+        key = C.header_key(header)
+        name: str | None
+        if not header:
+            name = None
+        elif header.startswith("="):
+            report.add(1, header, "Formulas are not accepted in the header row.")
+            name = None
+        elif key in mapping:
+            name = mapping[key]
+            report.mapping[key] = name
+            if name == C.IGNORE:
+                name = None
+            elif name not in by_field or not by_field[name].importable:
+                report.add(1, header, f"Mapped to “{name}”, which is not a column we import.")
+                name = None
+        else:
+            name = C.field_for_header(kind, header)
+            if name is None:
+                report.unmapped.append(header)
+                report.add(
+                    1, header,
+                    "Unknown column: map it to one of our columns or ignore it. Known columns: "
+                    + ", ".join(C.importable_fields(kind)) + ".",
+                )  # fmt: skip
+            elif not by_field[name].importable:
+                name = None  # computed on export (the levels): ignored on import
+        if name and name in taken:
+            report.add(1, header, f"“{taken[name]}” already gives {name}; keep one of them.")
+            name = None
+        if name:
+            taken[name] = header
+        result.append(by_field[name] if name else None)
+    return result
+
+
+def _plan(
+    kind: str, table: Table, cols: list[C.Column | None], lookups: Lookups, report: Report
+) -> list[Planned]:
+    headers = table.headers
+    ref_at = next((i for i, c in enumerate(cols) if c and c.field == "ref"), None)
+    plans = [Planned(row.number) for row in table.rows]
+    first_seen: dict[str, int] = {}
+    for plan, row in zip(plans, table.rows, strict=True):
+        if ref_at is None:
+            continue
+        try:
+            plan.ref = convert(cols[ref_at], row.cells[ref_at], lookups)
+        except CellError as exc:
+            report.add(plan.row, headers[ref_at], str(exc))
+            plan.bad = True
+            continue
+        if plan.ref:
+            key = plan.ref.upper()
+            if key in first_seen:
+                report.add(
+                    plan.row, headers[ref_at], f"{plan.ref} is also on row {first_seen[key]}."
+                )
+                plan.bad = True
+            first_seen.setdefault(key, plan.row)
+            lookups.file_refs[key] = plan.ref
+    for plan, row in zip(plans, table.rows, strict=True):
+        if row.stray:
+            report.add(plan.row, "", "Values to the right of the last header: name the column.")
+            plan.bad = True
+        for i, (col, raw) in enumerate(zip(cols, row.cells, strict=True)):
+            if col is None:
+                if not headers[i] and raw not in (None, ""):
+                    report.add(plan.row, "", f"Values in column {i + 1}, which has no header.")
+                    plan.bad = True
+                continue
+            if col.field == "ref":
+                continue
+            try:
+                plan.values[col.field] = convert(col, raw, lookups)
+            except CellError as exc:
+                report.add(plan.row, headers[i], str(exc))
+                plan.failed.add(col.field)
+                plan.bad = True
+    _attach_existing(kind, plans, lookups)
+    header_of = {c.field: headers[i] for i, c in enumerate(cols) if c}
+    _check_names(kind, plans, lookups, report, header_of)
+    if kind == C.RISKS:
+        _check_acceptance(plans, report, header_of)
+    for plan in plans:
+        if not plan.bad:
+            _diff(kind, plan, lookups)
+            if plan.existing is None:
+                report.created += 1
+            elif plan.data or plan.deps is not None:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+    return plans
+
+
+def _attach_existing(kind: str, plans: list[Planned], lookups: Lookups) -> None:
+    pks = [
+        lookups.records[p.ref.upper()][0]
+        for p in plans
+        if p.ref and p.ref.upper() in lookups.records
+    ]
+    if not pks:
+        return
+    if kind == C.ASSETS:
+        qs = Asset.objects.filter(pk__in=pks).prefetch_related(
+            Prefetch("depends_on", queryset=Asset.objects.only("id", "ref"))
+        )
+    else:
+        qs = Risk.objects.filter(pk__in=pks).prefetch_related(
+            Prefetch("assets", queryset=Asset.objects.only("id", "ref")), "controls"
+        )
+    by_ref = {obj.ref.upper(): obj for obj in qs}
+    for plan in plans:
+        if plan.ref:
+            plan.existing = by_ref.get(plan.ref.upper())
+
+
+def _check_names(
+    kind: str, plans: list[Planned], lookups: Lookups, report: Report, header_of: dict[str, str]
+) -> None:
+    """Names (titles) must be given for new records and must not clash once imported."""
+    name_field, noun = NAME_FIELD[kind], NOUN[kind]
+    column = header_of.get(name_field, name_field)
+    touched = {p.existing.pk for p in plans if p.existing is not None}
+    final: dict[str, list[str]] = {}
+    for pk, ref, name in lookups.records.values():
+        if pk not in touched:
+            final.setdefault(name.strip().lower(), []).append(ref)
+    changing: list[tuple[Planned, str]] = []
+    for plan in plans:
+        if name_field in plan.failed:
+            continue
+        current = getattr(plan.existing, name_field, None) if plan.existing else None
+        new = plan.values.get(name_field)
+        if plan.existing is None and not new:
+            report.add(plan.row, column, f"Give every new {noun} a {name_field}.")
+            plan.bad = True
+            continue
+        if new == "" and plan.existing is not None:
+            report.add(plan.row, column, f"The {name_field} cannot be empty.")
+            plan.bad = True
+            continue
+        name = new or current or ""
+        final.setdefault(name.lower(), []).append(f"row {plan.row}")
+        if current is None or name.lower() != current.strip().lower():
+            changing.append((plan, name))
+    for plan, name in changing:
+        others = [o for o in final[name.lower()] if o != f"row {plan.row}"]
+        if others:
+            report.add(
+                plan.row, column, f"Another {noun} is called “{name}” ({', '.join(others)})."
+            )
+            plan.bad = True
+
+
+def _check_acceptance(plans: list[Planned], report: Report, header_of: dict[str, str]) -> None:
+    """An acceptance is a sign-off with a record of who gave it: a spreadsheet cannot give it."""
+    for plan in plans:
+        current = plan.existing.status if plan.existing is not None else None
+        if plan.values.get("status") == RiskStatus.ACCEPTED and current != RiskStatus.ACCEPTED:
+            report.add(
+                plan.row,
+                header_of.get("status", "status"),
+                "A risk cannot be imported as accepted: acceptance is a sign-off in OpenISMS. "
+                "Import it as assessed (or treating) and accept it after the import.",
+            )
+            plan.bad = True
+
+
+def _diff(kind: str, plan: Planned, lookups: Lookups) -> None:
+    """What the service must be given: everything for a new record, changes for an old one."""
+    obj = plan.existing
+    for name, value in plan.values.items():
+        if value is MISSING:
+            continue
+        if name in ("owner", "custodian", "classification", "threat", "vulnerability"):
+            if obj is None or getattr(value, "pk", None) != getattr(obj, f"{name}_id"):
+                plan.data[name] = value
+        elif name in ("depends_on", "assets", "controls"):
+            current = sorted(x.ref for x in getattr(obj, name).all()) if obj else []
+            if sorted(value) == current:
+                continue
+            if name == "depends_on":
+                plan.deps = value
+            elif name == "assets":
+                plan.data[name] = [lookups.assets[r.upper()][0] for r in value]
+            else:
+                plan.data[name] = value
+        elif obj is None or not _same(getattr(obj, name), value):
+            plan.data[name] = value
+
+
+def _same(current: Any, new: Any) -> bool:
+    if isinstance(current, str) and isinstance(new, str):
+        # Browsers send CRLF, spreadsheets (XML) give LF back: the same text all the same.
+        return current.replace("\r\n", "\n") == new.replace("\r\n", "\n")
+    return current == new
+
+
+def _execute(
+    kind: str,
+    plans: list[Planned],
+    cols: list[C.Column | None],
+    lookups: Lookups,
+    report: Report,
+    dry_run: bool,
+    progress: Progress | None = None,
+) -> None:
+    header_of = {c.field: h for c, h in zip(cols, report.headers, strict=True) if c}
+    prefix = C.REF_PREFIX[kind]
+    numbers = [
+        int(m.group(1))
+        for p in plans
+        if p.ref and p.existing is None and (m := re.fullmatch(rf"{prefix}-(\d+)", p.ref))
+    ]
+    with transaction.atomic():
+        org = require_org()
+        if numbers:
+            # Refs allocated later (rows without a ref, later records) come after imported ones.
+            reserve_at_least(org, prefix, max(numbers))
+        fresh = [p for p in plans if not p.bad and p.existing is None and not p.ref]
+        if fresh:
+            # One block of refs for every new row without one: two queries instead of a
+            # locked counter round trip per row.
+            first = next_number(org, prefix)
+            reserve_at_least(org, prefix, first + len(fresh) - 1)
+            for number, plan in enumerate(fresh, start=first):
+                plan.ref = f"{prefix}-{number:04d}"
+        available = {key: rec[0] for key, rec in lookups.assets.items()}
+        total, step = len(plans), max(1, min(100, len(plans) // 50))
+        for index, plan in enumerate(plans):
+            if progress is not None and index % step == 0:
+                progress(index, total)
+            if plan.bad:
+                continue
+            if plan.deps is not None and all(r.upper() in available for r in plan.deps):
+                plan.data["depends_on"] = [available[r.upper()] for r in plan.deps]
+                plan.deps = None
+            try:
+                plan.obj = _write(kind, plan)
+            except (ValidationError, IntegrityError) as exc:
+                _service_errors(report, plan.row, exc, header_of)
+                plan.bad = True
+                continue
+            if kind == C.ASSETS:
+                available[plan.obj.ref.upper()] = plan.obj.pk
+        for plan in plans:  # dependencies on assets that appear further down the file
+            if plan.bad or plan.deps is None:
+                continue
+            missing = [r for r in plan.deps if r.upper() not in available]
+            if missing:
+                column = header_of.get("depends_on", "depends_on")
+                report.add(plan.row, column, f"Depends on rows that failed: {', '.join(missing)}.")
+                continue
+            try:
+                update_asset(plan.obj, {"depends_on": [available[r.upper()] for r in plan.deps]})
+            except ValidationError as exc:
+                _service_errors(report, plan.row, exc, header_of)
+        if progress is not None:
+            progress(total, total)
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
+        else:
+            report.done = True
+
+
+def _write(kind: str, plan: Planned) -> Any:
+    if kind == C.ASSETS:
+        if plan.existing is None:
+            return create_asset(plan.data, ref=plan.ref)
+        return update_asset(plan.existing, plan.data) if plan.data else plan.existing
+    if plan.existing is None:
+        return create_risk(plan.data, ref=plan.ref)
+    return update_risk(plan.existing, plan.data) if plan.data else plan.existing
+
+
+def _service_errors(report: Report, row: int, exc: Exception, header_of: dict[str, str]) -> None:
+    if isinstance(exc, IntegrityError):
+        report.add(row, header_of.get("ref", "ref"), "This ref is already taken.")
+    elif hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            column = "" if name == NON_FIELD_ERRORS else header_of.get(name, name)
+            for message in messages:
+                report.add(row, column, message)
+    else:
+        for message in exc.messages:
+            report.add(row, "", message)

@@ -1,0 +1,278 @@
+"""Turning spreadsheet cells into field values, with every reference looked up in bulk.
+
+:class:`Lookups` loads what a file can refer to (members, classification levels, assets,
+threats, vulnerabilities, Annex A controls) in a handful of queries, whatever the number of
+rows; :func:`convert` then reads one cell without touching the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from openisms.catalogue.models import Requirement
+from openisms.core.context import require_org
+from openisms.core.models import Membership
+from openisms.risk.io import columns as C
+from openisms.risk.io.reader import Formula
+from openisms.risk.models import Asset, ClassificationLevel, Risk, Threat, Vulnerability
+from openisms.risk.services import methodology as methods
+
+MISSING = object()  # an empty cell that means "keep the current value / use the default"
+ESCAPED = ("=", "+", "-", "@", "\t", "\r")  # what the exporter prefixes with a quote
+REF_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,19}")
+SPLIT_RE = re.compile(r"[,;\s]+")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?")
+
+
+class CellError(ValueError):
+    pass
+
+
+class Lookups:
+    """Everything the rows of one file may refer to, loaded once."""
+
+    def __init__(self, kind: str) -> None:
+        org = require_org()
+        self.org_name = org.name
+        self.kind = kind
+        members = Membership.objects.active().filter(organisation=org).select_related("user")
+        self.users = {m.user.username: m.user for m in members}
+        lowered: dict[str, list[Any]] = {}
+        for name, user in self.users.items():
+            lowered.setdefault(name.lower(), []).append(user)
+        self.users_lower = {k: v[0] for k, v in lowered.items() if len(v) == 1}
+        self.classifications = {c.name.lower(): c for c in ClassificationLevel.objects.all()}
+        # (pk, ref, name) of every asset: resolves refs and finds name clashes.
+        self.assets = {
+            ref.upper(): (pk, ref, name)
+            for pk, ref, name in Asset.objects.values_list("pk", "ref", "name")
+        }
+        self.risks: dict[str, tuple[Any, str, str]] = {}
+        self.threats: dict[str, Any] = {}
+        self.vulnerabilities: dict[str, Any] = {}
+        self.controls: dict[str, str] = {}
+        self.control_order: dict[str, int] = {}
+        self.method = None
+        self.file_refs: dict[str, str] = {}  # refs the file itself brings (upper -> as written)
+        if kind == C.RISKS:
+            self.risks = {
+                ref.upper(): (pk, ref, title)
+                for pk, ref, title in Risk.objects.values_list("pk", "ref", "title")
+            }
+            self.threats = {t.code.upper(): t for t in Threat.objects.all()}
+            self.vulnerabilities = {v.code.upper(): v for v in Vulnerability.objects.all()}
+            for ref, order in Requirement.objects.filter(
+                framework__slug="iso27001-2022", kind="control"
+            ).values_list("ref", "order"):
+                self.controls[ref.upper()] = ref
+                self.control_order[ref] = order
+            self.method = methods.current().method
+
+    @property
+    def records(self) -> dict[str, tuple[Any, str, str]]:
+        """(pk, ref, name-or-title) of the kind being imported, by upper-cased ref."""
+        return self.assets if self.kind == C.ASSETS else self.risks
+
+    def user(self, name: str) -> Any:
+        user = self.users.get(name) or self.users_lower.get(name.lower())
+        if user is None:
+            raise CellError(f"Unknown user “{name}”: not a member of {self.org_name}.")
+        return user
+
+
+def plain(raw: Any) -> str:
+    """A cell as text: numbers without a spurious .0, our export's quote escape undone."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+    if isinstance(raw, dt.date | dt.time):
+        return raw.isoformat()
+    text = str(raw)
+    if len(text) > 1 and text[0] == "'" and text[1] in ESCAPED:
+        text = text[1:]
+    if "\x00" in text:
+        raise CellError("NUL characters are not allowed.")
+    return text.strip()
+
+
+def convert(column: C.Column, raw: Any, lookups: Lookups) -> Any:
+    """The value of one cell for ``column``; raises :class:`CellError` with the reason."""
+    if isinstance(raw, Formula):
+        raise CellError("Formulas are not accepted; paste the values instead.")
+    text = plain(raw)
+    reader = READERS[column.kind]
+    return reader(column, raw, text, lookups)
+
+
+def _text(column: C.Column, raw: Any, text: str, lookups: Lookups) -> str:
+    if column.max_length and len(text) > column.max_length:
+        raise CellError(f"At most {column.max_length} characters (this has {len(text)}).")
+    return text
+
+
+def _ref(column: C.Column, raw: Any, text: str, lookups: Lookups) -> str | None:
+    if not text:
+        return None
+    if not REF_RE.fullmatch(text):
+        raise CellError(
+            "Use a reference like A-0042: letters, digits and - . _ /, at most 20 characters."
+        )
+    existing = lookups.records.get(text.upper())
+    if existing:
+        return existing[1]
+    prefix = C.REF_PREFIX[lookups.kind]
+    match = re.fullmatch(rf"{prefix}-(\d+)", text, flags=re.IGNORECASE)
+    return f"{prefix}-{match.group(1)}" if match else text
+
+
+def _enum(column: C.Column, raw: Any, text: str, lookups: Lookups) -> Any:
+    choices = column.choices
+    if not text:
+        return "" if column.field == "treatment" else MISSING
+    wanted = _key(text)
+    for value, label in choices.choices:
+        if wanted in (_key(value), _key(label), _key(label.split(" (")[0])):
+            return value
+    raise CellError(f"Use one of: {', '.join(choices.values)}.")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_-]+", "_", text.strip().lower())
+
+
+def _int(raw: Any, text: str) -> int:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if float(raw).is_integer():
+            return int(raw)
+        raise ValueError(text)
+    return int(text)
+
+
+def _cia(column: C.Column, raw: Any, text: str, lookups: Lookups) -> Any:
+    if not text:
+        return MISSING
+    try:
+        value = _int(raw, text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 5:
+        raise CellError("Use a whole number from 1 to 5.")
+    return value
+
+
+def _score(column: C.Column, raw: Any, text: str, lookups: Lookups) -> int | None:
+    if not text:
+        return None
+    axis = "likelihood" if column.field.endswith("likelihood") else "impact"
+    size = len(getattr(lookups.method, axis))
+    try:
+        value = _int(raw, text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= size:
+        raise CellError(f"Use a whole number from 1 to {size} (the risk method's {axis} scale).")
+    return value
+
+
+def _user(column: C.Column, raw: Any, text: str, lookups: Lookups) -> Any:
+    return lookups.user(text) if text else None
+
+
+def _classification(column: C.Column, raw: Any, text: str, lookups: Lookups) -> Any:
+    if not text:
+        return None
+    found = lookups.classifications.get(text.lower())
+    if found is None:
+        names = ", ".join(c.name for c in lookups.classifications.values())
+        raise CellError(f"Unknown classification “{text}”; use one of: {names}.")
+    return found
+
+
+def _tags(column: C.Column, raw: Any, text: str, lookups: Lookups) -> list[str]:
+    tags = sorted({t.strip() for t in text.split(",") if t.strip()})
+    long = [t for t in tags if len(t) > 40]
+    if long:
+        raise CellError(f"Tags are at most 40 characters: {long[0][:40]}…")
+    return tags
+
+
+def _asset_refs(column: C.Column, raw: Any, text: str, lookups: Lookups) -> list[str]:
+    refs, unknown = set(), []
+    for token in _tokens(text):
+        known = lookups.assets.get(token.upper())
+        if known:
+            refs.add(known[1])
+        elif lookups.kind == C.ASSETS and token.upper() in lookups.file_refs:
+            refs.add(lookups.file_refs[token.upper()])
+        else:
+            unknown.append(token)
+    if unknown:
+        raise CellError(f"Unknown asset ref(s): {', '.join(unknown)}.")
+    return sorted(refs)
+
+
+def _library(column: C.Column, raw: Any, text: str, lookups: Lookups) -> Any:
+    if not text:
+        return None
+    table = lookups.threats if column.kind == C.THREAT else lookups.vulnerabilities
+    found = table.get(text.upper())
+    if found is None:
+        raise CellError(f"Unknown {column.field} code “{text}”; see Threats & vulnerabilities.")
+    return found
+
+
+def _controls(column: C.Column, raw: Any, text: str, lookups: Lookups) -> list[str]:
+    refs, unknown = set(), []
+    for token in _tokens(text):
+        key = token.upper() if token.upper().startswith("A.") else f"A.{token}".upper()
+        if key in lookups.controls:
+            refs.add(lookups.controls[key])
+        else:
+            unknown.append(token)
+    if unknown:
+        raise CellError(f"Not Annex A controls of ISO/IEC 27001:2022: {', '.join(unknown)}.")
+    return sorted(refs, key=lambda r: lookups.control_order.get(r, 0))
+
+
+def _date(column: C.Column, raw: Any, text: str, lookups: Lookups) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if not text:
+        return None
+    if DATE_RE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    raise CellError("Use a date like 2026-03-31 (YYYY-MM-DD).")
+
+
+def _tokens(text: str) -> Iterable[str]:
+    return [t for t in SPLIT_RE.split(text) if t]
+
+
+READERS = {
+    C.TEXT: _text,
+    C.REF: _ref,
+    C.ENUM: _enum,
+    C.CIA: _cia,
+    C.SCORE: _score,
+    C.USER: _user,
+    C.CLASSIFICATION: _classification,
+    C.TAGS: _tags,
+    C.ASSET_REFS: _asset_refs,
+    C.THREAT: _library,
+    C.VULNERABILITY: _library,
+    C.CONTROLS: _controls,
+    C.DATE: _date,
+}

@@ -1,0 +1,67 @@
+"""``openisms import assets|risks --org SLUG FILE``: the web import, from a shell."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from openisms.core.context import acting_as, org_context
+from openisms.core.management.base import cli_actor, get_org
+from openisms.risk.io import columns as C
+from openisms.risk.io.importer import run_import
+from openisms.risk.io.jobs import read_path
+from openisms.risk.io.reader import FileRejected
+
+
+class Command(BaseCommand):
+    help = "Import the asset inventory or the risk register from an .xlsx or .csv file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=C.IMPORT_KINDS)
+        parser.add_argument("file", help="an .xlsx or .csv file (at most 5 MB)")
+        parser.add_argument("--org", required=True, help="organisation slug")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check every row and report; change nothing"
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=FIELD",
+            help=f"read their column HEADER as FIELD (or {C.IGNORE}); repeatable",
+        )
+
+    def handle(self, *args, **opts):
+        kind = opts["kind"]
+        mapping = self._mapping(kind, opts["map"])
+        org = get_org(opts["org"])
+        try:
+            table = read_path(opts["file"])
+        except FileRejected as exc:
+            raise CommandError(exc.message)
+        with acting_as(cli_actor()), org_context(org):
+            report = run_import(kind, table, mapping=mapping, dry_run=opts["dry_run"])
+        if report.errors:
+            lines = report.error_lines()
+            raise CommandError(
+                f"{len(lines)} problem(s); nothing was imported.\n" + "\n".join(lines)
+            )
+        prefix = "Dry run, nothing changed. " if opts["dry_run"] else ""
+        self.stdout.write(prefix + report.summary())
+
+    @staticmethod
+    def _mapping(kind: str, pairs: list[str]) -> dict[str, str]:
+        allowed = set(C.importable_fields(kind)) | {C.IGNORE}
+        mapping = {}
+        for pair in pairs:
+            header, sep, field = pair.rpartition("=")
+            field = field.strip()
+            if not sep or not header.strip():
+                raise CommandError(f"--map takes “Their header=field”, not “{pair}”.")
+            if field not in allowed:
+                raise CommandError(
+                    f"--map “{pair}”: {field or '(nothing)'} is not a column; use one of: "
+                    + ", ".join(sorted(allowed))
+                    + "."
+                )
+            mapping[C.header_key(header)] = field
+        return mapping

@@ -1,0 +1,85 @@
+"""Risk pages in Debian's chromium through Playwright (collected last: they flush the DB)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from openisms.catalogue.loader import load_all
+from openisms.core.db_guards import install_append_only_guard, remove_append_only_guard
+from openisms.core.demo import DEMO_PASSWORD, ensure_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TITLE = "Browser-made risk: stolen design files"
+
+
+@pytest.fixture
+def demo(live_server):
+    from django.db import connection
+
+    install_append_only_guard(connection)  # the previous test's flush removed it
+    load_all()
+    ensure_demo()
+    yield live_server.url
+    # live_server's teardown empties every table; the audit trail refuses DELETE on SQLite.
+    remove_append_only_guard(connection)
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def inherent_cell(page: Page, cell: str):
+    return page.locator(f"svg#heatmap-inherent a[data-cell='{cell}']")
+
+
+def test_manager_scores_a_risk_and_finds_it_through_the_heat_map(page: Page, demo):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    log_in(page, demo, "manager")
+    expect(page.get_by_role("heading", name="Demo Manufacturing Ltd")).to_be_visible()
+
+    page.get_by_role("link", name="Risk overview").click()
+    expect(page.get_by_role("heading", name="Risk overview", level=1)).to_be_visible()
+    before = int(inherent_cell(page, "4-4").get_attribute("data-count"))
+
+    page.get_by_role("link", name="Risk register", exact=True).first.click()
+    page.get_by_role("link", name="New risk").click()
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_label("Inherent likelihood").select_option(label="4 · Likely")
+    page.get_by_label("Inherent impact").select_option(label="4 · Major")
+    page.get_by_label("Annex A controls").select_option(label="A.8.24 Use of cryptography")
+    page.get_by_role("button", name="Record risk").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
+    expect(page.locator("#inherent-level")).to_contain_text("High")
+    expect(page.locator("#inherent-level")).to_contain_text("Likely")
+
+    page.get_by_role("link", name="Risk overview").click()
+    cell = inherent_cell(page, "4-4")
+    expect(cell).to_have_attribute("data-count", str(before + 1))
+    expect(cell.locator("text")).to_have_text(str(before + 1))
+    cell.click()
+
+    expect(page).to_have_url(re.compile(r"map=inherent&cell=4-4"))
+    expect(page.locator("#cell-chip")).to_contain_text("Inherent: Likely × Major")
+    rows = page.locator("table.risks tbody tr")
+    expect(rows).to_have_count(before + 1)
+    expect(rows.filter(has_text=TITLE)).to_have_count(1)
+
+    # Narrowing further with the filters keeps the cell (htmx swaps the rows only).
+    page.get_by_label("Search").fill("stolen design")
+    expect(rows).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"q=stolen"))
+    expect(page).to_have_url(re.compile(r"cell=4-4"))
+
+    page.locator("#cell-chip a").click()  # remove the cell filter
+    expect(page.locator("#cell-chip")).to_have_count(0)
+    expect(rows.filter(has_text=TITLE)).to_have_count(1)
+    assert not [e for e in errors if "Content Security Policy" in e], errors
