@@ -214,6 +214,7 @@ def _measure(client: Any, url: str, repeat: int, warmup: int) -> dict[str, Any]:
 def machine() -> dict[str, Any]:
     from django.db import connection
 
+    pg_version = connection.pg_version if connection.vendor == "postgresql" else 0
     return {
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
@@ -221,7 +222,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "database": f"{connection.vendor} {connection.Database.sqlite_version}"
         if connection.vendor == "sqlite"
-        else f"{connection.vendor} {connection.cursor().connection.info.server_version}",
+        else f"{connection.vendor} {pg_version // 10000}.{pg_version % 10000}",
     }
 
 

@@ -79,7 +79,7 @@ def test_token_lifecycle_over_the_api(members_a, org_a):
     assert gone.status_code == 204
     assert bearer(created.json()["token"]).get("/api/v1/me").status_code == 401
     bad = client.post("/api/v1/tokens", {"name": "a\u0000b"}, content_type="application/json")
-    assert bad.status_code == 422 and "NUL" in str(bad.json()["detail"])
+    assert bad.status_code == 400 and "NUL" in str(bad.json()["detail"])
 
 
 def test_session_auth_needs_csrf_for_writes(members_a, org_a):
@@ -169,3 +169,22 @@ def test_organisation_and_member_routes(members_a, org_a):
     last_owner = client.delete(f"/api/v1/organisations/alpha/members/{me['id']}")
     assert last_owner.status_code == 400 and "owner" in last_owner.json()["detail"]
     assert client.delete(f"/api/v1/organisations/alpha/members/{viewer['id']}").status_code == 204
+
+
+def test_nul_characters_are_refused_everywhere(members_a, org_a):
+    _, raw = issue_token(members_a[Role.OWNER], org_a, "nul")
+    client = bearer(raw)
+    for url in (
+        "/api/v1/audit-trail?user=a%00b",
+        "/api/v1/frameworks/iso27001-2022/requirements?q=%00",
+    ):
+        response = client.get(url)
+        assert response.status_code == 400 and "NUL" in response.json()["detail"], url
+    body = client.post("/api/v1/tokens", '{"name": "a\\u0000b"}', content_type="application/json")
+    assert body.status_code == 400
+    page = login(members_a[Role.OWNER]).get("/o/alpha/audit-trail/?user=%00")
+    assert page.status_code == 400 and b"NUL" in page.content
+    # Multipart forms are left to the form fields, which refuse NUL with a message.
+    form = login(members_a[Role.OWNER]).post("/o/alpha/tokens/", {"name": "x\x00"})
+    assert form.status_code == 200 and b"Null characters are not allowed" in form.content
+    assert not ApiToken.objects.filter(name__startswith="x").exists()

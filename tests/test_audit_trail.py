@@ -183,3 +183,21 @@ def test_logins_and_failed_logins_go_to_the_install_trail(members_a, client):
     assert install.filter(action="login", actor_label="a-owner").count() == 1
     assert install.filter(action="logout", actor_label="a-owner").count() == 1
     assert verify()[1] == []
+
+
+def test_update_diff_is_exact_and_sees_in_place_changes(org_a):
+    from openisms.core.context import org_context
+    from openisms.risk.models import Asset
+    from openisms.risk.services.assets import create_asset
+
+    with org_context(org_a), acting_as(Actor(user_id=None, label="tests")):
+        asset = create_asset({"name": "Laptop", "type": "hardware", "tags": ["it"]})
+        loaded = Asset.objects.get(pk=asset.pk)
+        loaded.tags.append("mobile")  # mutated in place, not reassigned
+        loaded.location = "Home office"
+        loaded.save()
+    entry = trail(org_a, object_id=str(asset.pk), action="update")[-1]
+    assert entry.changes == {
+        "location": ["", "Home office"],
+        "tags": [["it"], ["it", "mobile"]],
+    }  # no updated_at / tag_text noise: they are excluded from the trail

@@ -11,6 +11,7 @@ Raw SQL is the one way around it, and the code base does not write ISMS records 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import decimal
 import uuid
@@ -115,16 +116,21 @@ def audit_organisation(obj: models.Model) -> Any:
     return Organisation.objects.get(pk=org_id)
 
 
+def _state(obj: models.Model) -> dict[str, Any]:
+    state_of = getattr(obj, "_audit_state", None)
+    return state_of() if callable(state_of) else snapshot(obj)
+
+
 class AuditedQuerySet(models.QuerySet):
     """Bulk writes that bypass ``save()`` are recorded row by row."""
 
     def update(self, **kwargs: Any) -> int:
         with transaction.atomic(using=self.db):
-            before = {obj.pk: (obj, snapshot(obj)) for obj in self._chain()}
+            before = {obj.pk: (obj, _state(obj)) for obj in self._chain()}
             count = super().update(**kwargs)
             manager = self.model._base_manager.using(self.db)
             for obj in manager.filter(pk__in=list(before)):
-                changes = diff(before[obj.pk][1], snapshot(obj))
+                changes = diff(before[obj.pk][1], _state(obj))
                 if changes:
                     record("update", obj, changes)
             return count
@@ -149,19 +155,20 @@ class AuditedQuerySet(models.QuerySet):
                     object_repr=audit_summary,
                 )
             for obj in created:
+                state = _state(obj)
                 if audit_summary is None:
-                    record("create", obj, diff({}, snapshot(obj)))
-                obj._audit_before = snapshot(obj)
+                    record("create", obj, diff({}, state))
+                obj._audit_before = state
             return created
 
     def bulk_update(self, objs: Iterable[models.Model], fields: Any, *args: Any, **kw: Any) -> int:
         objs = list(objs)
         with transaction.atomic(using=self.db):
             manager = self.model._base_manager.using(self.db)
-            before = {o.pk: snapshot(o) for o in manager.filter(pk__in=[o.pk for o in objs])}
+            before = {o.pk: _state(o) for o in manager.filter(pk__in=[o.pk for o in objs])}
             count = super().bulk_update(objs, fields, *args, **kw)
             for obj in objs:
-                after = snapshot(obj)
+                after = _state(obj)
                 changes = diff({k: before.get(obj.pk, {}).get(k) for k in after}, after)
                 if changes:
                     record("update", obj, changes)
@@ -182,14 +189,43 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db: str, field_names: Any, values: Any) -> AuditedModel:
         instance = super().from_db(db, field_names, values)
-        instance._audit_before = snapshot(instance)
+        # Keep the loaded values and build the trail's "before" only when a write needs it:
+        # converting every field of every row read (lists, exports) to JSON costs more than
+        # the query. Mutable values are copied so in-place edits still show as changes.
+        instance._audit_raw = (
+            field_names,
+            [copy.deepcopy(v) if isinstance(v, dict | list) else v for v in values],
+        )
         return instance
 
-    def _audit_state(self) -> dict[str, Any]:
-        state = snapshot(self)
-        for name in self.audit_exclude:
-            state.pop(name, None)
+    def audit_before(self) -> dict[str, Any]:
+        """The audited state as last loaded from or written to the database."""
+        if "_audit_before" not in self.__dict__:
+            raw = self.__dict__.pop("_audit_raw", None)
+            self._audit_before = self._state_of(dict(zip(*raw, strict=True))) if raw else {}
+        return self._audit_before
+
+    def _state_of(self, values: dict[str, Any]) -> dict[str, Any]:
+        state: dict[str, Any] = {}
+        for field in self._meta.concrete_fields:
+            if field.attname not in values:
+                continue
+            name = field.attname if field.is_relation else field.name
+            if name in self.audit_exclude:
+                continue
+            value = values[field.attname]
+            state[name] = "[redacted]" if field.name in REDACTED_FIELDS else to_jsonable(value)
         return state
+
+    def _audit_state(self) -> dict[str, Any]:
+        deferred = self.get_deferred_fields()
+        return self._state_of(
+            {
+                f.attname: getattr(self, f.attname)
+                for f in self._meta.concrete_fields
+                if f.attname not in deferred
+            }
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         creating = self._state.adding
@@ -197,7 +233,7 @@ class AuditedModel(models.Model):
         with transaction.atomic(using=using):
             super().save(*args, **kwargs)
             after = self._audit_state()
-            before = {} if creating else getattr(self, "_audit_before", {})
+            before = {} if creating else self.audit_before()
             update_fields = kwargs.get("update_fields")
             if update_fields is not None and not creating:
                 # Only the listed fields reached the database; the rest of the trail's view
@@ -215,7 +251,7 @@ class AuditedModel(models.Model):
 
 def _record_delete(sender: type, instance: models.Model, **kwargs: Any) -> None:
     if isinstance(instance, AuditedModel):
-        before = getattr(instance, "_audit_before", None) or snapshot(instance)
+        before = instance.audit_before() or instance._audit_state()
         record("delete", instance, {k: [v, None] for k, v in before.items()})
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -157,7 +158,10 @@ def _resolve(data: dict[str, Any]) -> dict[str, Any]:
 @org_route("records.view")
 def list_assets(request: HttpRequest, filters: Query[AssetFilters]):
     wanted = filters.model_dump(exclude={"limit", "offset"})
-    qs = selectors.asset_inventory(wanted).prefetch_related("depends_on")
+    # Scoped through the listed assets already; see risk.api_register.with_relations.
+    qs = selectors.asset_inventory(wanted).prefetch_related(
+        Prefetch("depends_on", queryset=Asset.unscoped.only("id", "ref"))
+    )
     result = paginate(qs, filters)
     result["items"] = [_asset_out(a) for a in result["items"]]
     return result

@@ -15,14 +15,14 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from openisms.catalogue.models import Requirement
+from openisms.core.context import require_org
 from openisms.risk import selectors
 from openisms.risk.io import columns as C
 from openisms.risk.io.resolve import ESCAPED
-from openisms.risk.models import Asset
+from openisms.risk.models import Asset, Risk
 from openisms.risk.services import methodology as methods
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,10 +51,22 @@ def _username(user: Any) -> str:
     return user.get_username() if user else ""
 
 
+def _links(field: Any, source: str, target: str) -> dict[Any, list[str]]:
+    """All (source id → target refs) pairs of an M2M field of the current organisation.
+
+    One join filtered by organisation instead of prefetch_related's ``IN (…)`` list: with tens
+    of thousands of rows that list is slow on SQLite (minutes) and heavy on PostgreSQL.
+    """
+    pairs: dict[Any, list[str]] = {}
+    through = field.through.objects.filter(**{f"{source}__organisation": require_org()})
+    for key, ref in through.values_list(f"{source}_id", f"{target}__ref").iterator(chunk_size=5000):
+        pairs.setdefault(key, []).append(ref)
+    return pairs
+
+
 def _asset_rows() -> list[list[Any]]:
-    qs = selectors.asset_inventory().prefetch_related(
-        Prefetch("depends_on", queryset=Asset.objects.only("id", "ref").order_by("ref"))
-    )
+    qs = selectors.asset_inventory()
+    depends = _links(Asset.depends_on, "from_asset", "to_asset")
     return [
         [
             a.ref,
@@ -70,17 +82,19 @@ def _asset_rows() -> list[list[Any]]:
             a.availability,
             a.lifecycle,
             ", ".join(sorted(a.tags or [])),
-            ", ".join(sorted(d.ref for d in a.depends_on.all())),
+            ", ".join(sorted(depends.get(a.pk, []))),
         ]  # fmt: skip
-        for a in qs
+        for a in qs.iterator(chunk_size=2000)
     ]
 
 
 def _risk_rows() -> list[list[Any]]:
     method = methods.current().method
-    qs = selectors.risk_register().prefetch_related(
-        Prefetch("assets", queryset=Asset.objects.only("id", "ref").order_by("ref")),
-        Prefetch("controls", queryset=Requirement.objects.only("id", "ref", "order")),
+    qs = selectors.risk_register()
+    assets = _links(Risk.assets, "risk", "asset")
+    controls = _links(Risk.controls, "risk", "requirement")
+    control_order = dict(
+        Requirement.objects.filter(framework__slug="iso27001-2022").values_list("ref", "order")
     )
 
     def level(key: str) -> str:
@@ -93,7 +107,7 @@ def _risk_rows() -> list[list[Any]]:
             r.kind,
             r.title,
             r.description,
-            ", ".join(sorted(a.ref for a in r.assets.all())),
+            ", ".join(sorted(assets.get(r.pk, []))),
             r.threat.code if r.threat else "",
             r.vulnerability.code if r.vulnerability else "",
             _username(r.owner),
@@ -103,7 +117,7 @@ def _risk_rows() -> list[list[Any]]:
             level(r.inherent_level),
             r.treatment,
             r.treatment_rationale,
-            ", ".join(c.ref for c in sorted(r.controls.all(), key=lambda c: (c.order, c.ref))),
+            ", ".join(sorted(controls.get(r.pk, []), key=lambda c: (control_order.get(c, 0), c))),
             r.other_controls,
             r.residual_likelihood,
             r.residual_impact,
@@ -111,7 +125,7 @@ def _risk_rows() -> list[list[Any]]:
             r.status,
             r.next_review,
         ]  # fmt: skip
-        for r in qs
+        for r in qs.iterator(chunk_size=2000)
     ]
 
 
@@ -199,6 +213,7 @@ class _FixedTimeZip(zipfile.ZipFile):
 
 def to_xlsx(kind: str, data: list[list[Any]] | None = None) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -206,28 +221,36 @@ def to_xlsx(kind: str, data: list[list[Any]] | None = None) -> bytes:
 
     data = rows(kind) if data is None else data
     cols = C.columns(kind)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLES[kind]
-    sheet.append(headers(kind))
-    bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-    for row in data:
-        sheet.append(
-            [
-                ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
-                for v in map(neutralise, row)
-            ]
-        )
+    # Write-only mode streams rows instead of holding a cell object per value: about half
+    # the time and a fraction of the memory for a 50,000-risk register.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(SHEET_TITLES[kind])
     for index, column in enumerate(cols, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(column.width, len(column.header) + 3)
-        if column.kind == C.DATE:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(data) + 1}"
+    bold = Font(bold=True)
+
+    def header_cell(text: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        return cell
+
+    sheet.append([header_cell(h) for h in headers(kind)])
+    date_columns = {i for i, column in enumerate(cols) if column.kind == C.DATE}
+
+    def value(i: int, v: Any) -> Any:
+        if isinstance(v, str):
+            return ILLEGAL_CHARACTERS_RE.sub("", v)
+        if i in date_columns and v is not None:
+            cell = WriteOnlyCell(sheet, value=v)
+            cell.number_format = "yyyy-mm-dd"
+            return cell
+        return v
+
+    for row in data:
+        sheet.append([value(i, v) for i, v in enumerate(map(neutralise, row))])
     stamp = dt.datetime(*FIXED_TIME)
     book.properties.creator = "OpenISMS"
     book.properties.title = f"{SHEET_TITLES[kind]} export"

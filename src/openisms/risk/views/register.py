@@ -127,7 +127,6 @@ def register(request: HttpRequest) -> HttpResponse:
         statuses=RiskStatus.choices,
         treatments=Treatment.choices,
         kinds=RiskKind.choices,
-        assets=Asset.objects.order_by("ref").only("ref", "name"),
         controls=annex_a_controls().only("ref", "title"),
     )
     response = render(request, "risk/register.html", context)
