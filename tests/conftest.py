@@ -24,6 +24,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "correct-horse-battery"
+# The live-server `demo` fixture of the browser tests.
+pytest_plugins = ["tests.browser"]
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from openisms.core.models import ApiToken, AuditEntry, Invitation, Membership
 from openisms.core.permissions import Role
 from openisms.core.services.organisations import create_invitation
 from openisms.core.services.tokens import issue_token
-from openisms.risk.models import ImportJob
+from openisms.risk.models import ClassificationLevel, ImportJob
 from openisms.risk.services.actions import create_action
 from openisms.risk.services.assets import create_asset
 from openisms.risk.services.risks import create_risk
@@ -70,6 +70,7 @@ def b_objects(members_b, org_b):
             kind="assets", file=ContentFile(b"name\n", name="b.csv"), filename="b.csv",
             sha256="0" * 64, size=5, uploaded_by=owner,
         )  # fmt: skip
+        level = ClassificationLevel.objects.first()
     return {
         "membership_id": str(Membership.objects.filter(organisation=org_b).first().pk),
         "invitation_id": str(invitation.pk),
@@ -78,6 +79,7 @@ def b_objects(members_b, org_b):
         "risk_id": str(risk.pk),
         "action_id": str(action.pk),
         "job_id": str(job.pk),
+        "level_id": str(level.pk),
     }
 
 
@@ -191,6 +193,7 @@ def test_every_org_api_route_refuses_b_for_a(a_token, b_objects, members_a):
         "asset_id": b_objects["asset_id"],
         "risk_id": b_objects["risk_id"],
         "action_id": b_objects["action_id"],
+        "level_id": b_objects["level_id"],
         "version": "1",
     }
     operations = [(m, p) for m, p in api_operations() if p not in NOT_ORG_SCOPED]

@@ -36,6 +36,7 @@ EXPECTED = {
     "api_tokens.manage_own": {OW, M, C, A, AU, V},
     "risk.methodology.change": {OW, M},
     "risk.methodology.approve": {OW, A},
+    "risk.classification.change": {OW, M},
     "risk.accept": {OW, M, C, A},
     "risk.plan.signoff": {OW, M, C},
     "risk.plan.approve": {OW, A},

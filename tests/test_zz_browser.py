@@ -4,33 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from openisms.catalogue.loader import load_all
-from openisms.core.db_guards import install_append_only_guard, remove_append_only_guard
-from openisms.core.demo import DEMO_PASSWORD, ensure_demo
+from tests.browser import BROWSER_MARKS, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(live_server):
-    from django.db import connection
-
-    install_append_only_guard(connection)  # the previous test's flush removed it
-    load_all()
-    ensure_demo()
-    yield live_server.url
-    # live_server's teardown empties every table; the audit trail refuses DELETE on SQLite.
-    remove_append_only_guard(connection)
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+pytestmark = BROWSER_MARKS
 
 
 def test_manager_filters_catalogue_to_technological_and_opens_a_8_24(page: Page, demo):

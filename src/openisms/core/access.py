@@ -74,6 +74,16 @@ def user_memberships(user: Any) -> list[Membership]:
     )
 
 
+def member_users() -> Any:
+    """Active members of the current organisation: the only people who may own anything."""
+    from django.contrib.auth import get_user_model
+
+    from openisms.core.context import require_org
+
+    active = Membership.objects.active().filter(organisation=require_org()).values("user_id")
+    return get_user_model().objects.filter(pk__in=active).order_by("username")
+
+
 def org_view(action: str) -> Callable:
     """Decorate a view taking ``org_slug``: resolve membership, check ``action``, scope queries."""
 

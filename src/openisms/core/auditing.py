@@ -113,6 +113,10 @@ def audit_organisation(obj: models.Model) -> Any:
     cached = getattr(obj, "_state", None)
     if cached is not None and "organisation" in cached.fields_cache:
         return cached.fields_cache["organisation"]
+    # Almost every write happens inside its own organisation's context: no query needed.
+    current = current_org()
+    if current is not None and current.pk == org_id:
+        return current
     return Organisation.objects.get(pk=org_id)
 
 

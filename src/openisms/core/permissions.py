@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # risk management (clauses 6.1.2, 6.1.3, 8.2, 8.3)
     "risk.methodology.change": MANAGERS,
     "risk.methodology.approve": frozenset({Role.OWNER, Role.APPROVER}),
+    "risk.classification.change": MANAGERS,
     # the method's acceptance criteria narrow this further, level by level
     "risk.accept": frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.CONTRIBUTOR, Role.APPROVER}),
     "risk.plan.signoff": EDITORS,

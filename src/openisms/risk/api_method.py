@@ -29,6 +29,7 @@ from openisms.risk.models import (
     Threat,
     Vulnerability,
 )
+from openisms.risk.services import classification
 from openisms.risk.services import methodology as methods
 from openisms.risk.services.library import create_entry
 
@@ -150,6 +151,40 @@ class ClassificationOut(Schema):
 @org_route("records.view")
 def list_classification_levels(request: HttpRequest, page: Query[PageParams]):
     return paginate(ClassificationLevel.objects.order_by("order"), page)
+
+
+class ClassificationIn(JsonObject):
+    name: Text = Field(..., min_length=1, max_length=60)
+    order: int | None = Field(None, ge=1, le=99)
+    description: Text = Field("", max_length=LONG)
+
+
+class ClassificationPatch(JsonObject):
+    name: Text | None = Field(None, min_length=1, max_length=60)
+    order: int | None = Field(None, ge=1, le=99)
+    description: Text | None = Field(None, max_length=LONG)
+
+
+@router.post("/classification-levels", response={201: ClassificationOut, **ERRORS})
+@org_route("risk.classification.change")
+def add_classification_level(request: HttpRequest, payload: ClassificationIn):
+    return Status(201, classification.create_level(payload.dict(exclude_none=True)))
+
+
+@router.patch("/classification-levels/{level_id}", response={200: ClassificationOut, **ERRORS})
+@org_route("risk.classification.change")
+def change_classification_level(
+    request: HttpRequest, level_id: uuid.UUID, payload: ClassificationPatch
+):
+    level = get_object_or_404(ClassificationLevel, pk=level_id)
+    return classification.update_level(level, payload.dict(exclude_unset=True, exclude_none=True))
+
+
+@router.delete("/classification-levels/{level_id}", response={204: None, **ERRORS})
+@org_route("risk.classification.change")
+def delete_classification_level(request: HttpRequest, level_id: uuid.UUID):
+    classification.delete_level(get_object_or_404(ClassificationLevel, pk=level_id))
+    return Status(204, None)
 
 
 # --- threat and vulnerability libraries ----------------------------------------------------

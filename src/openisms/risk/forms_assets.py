@@ -6,21 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
 
 from openisms.catalogue.models import Requirement
-from openisms.core.context import require_org
-from openisms.core.models import Membership
+from openisms.core.access import member_users
 from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle
 
 CIA_HELP = "1 (low) to 5 (very high)"
-
-
-def member_users() -> QuerySet:
-    """Active members of the current organisation, the only possible owners and custodians."""
-    members = Membership.objects.active().filter(organisation=require_org()).values("user")
-    return get_user_model().objects.filter(pk__in=members).order_by("username")
 
 
 class MemberChoiceField(forms.ModelChoiceField):

@@ -9,13 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from openisms.catalogue.models import Requirement
-from openisms.core.context import require_org
-from openisms.core.models import Membership
+from openisms.core.access import member_users
 from openisms.risk.models import (
     ActionStatus,
     Asset,
@@ -30,12 +27,6 @@ from openisms.risk.models import (
 from openisms.risk.scoring import Method
 
 ANNEX_A = "iso27001-2022"
-
-
-def member_users() -> QuerySet:
-    """Active members of the current organisation, the only people who may own anything."""
-    active = Membership.objects.active().filter(organisation=require_org())
-    return get_user_model().objects.filter(pk__in=active.values("user_id")).order_by("username")
 
 
 def annex_a_controls() -> QuerySet[Requirement]:
@@ -71,15 +62,6 @@ def score_field(label: str, points: Any, help_text: str = "") -> forms.TypedChoi
 
 def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the fields it names, the rest above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class RiskForm(forms.Form):

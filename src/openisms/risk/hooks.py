@@ -20,5 +20,6 @@ def register() -> None:
         ("Treatment plan", "core:risk:plan", "records.view"),
         ("My risks", "core:risk:mine", "records.view"),
         ("Threats & vulnerabilities", "core:risk:library", "records.view"),
+        ("Classification scheme", "core:risk:classification", "records.view"),
     ]:
         navigation.register("planning", NavItem(label, url_name, action))

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from openisms.risk.views import assets, imports, library, methodology, overview, plan, register
+from openisms.risk.views import (
+    assets,
+    classification,
+    imports,
+    library,
+    methodology,
+    overview,
+    plan,
+    register,
+)
 
 app_name = "risk"
 urlpatterns = [
@@ -25,6 +34,17 @@ urlpatterns = [
     path("plan/", plan.plan, name="plan"),
     path("plan/sign/", plan.plan_sign, name="plan_sign"),
     path("mine/", register.mine, name="mine"),
+    path("classification/", classification.levels, name="classification"),
+    path(
+        "classification/<uuid:level_id>/",
+        classification.level_edit,
+        name="classification_edit",
+    ),
+    path(
+        "classification/<uuid:level_id>/delete/",
+        classification.level_delete,
+        name="classification_delete",
+    ),
     path("library/", library.library, name="library"),
     path("library/<slug:kind>/new/", library.library_add, name="library_add"),
     path("import/<slug:kind>/", imports.import_upload, name="import_upload"),

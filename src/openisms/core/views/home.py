@@ -13,7 +13,7 @@ from openisms.catalogue.models import Requirement
 from openisms.core import navigation
 from openisms.core.access import SESSION_ORG_KEY, find_access, org_view, user_memberships
 from openisms.core.audit_trail import entries
-from openisms.core.forms import OrganisationForm
+from openisms.core.forms import OrganisationForm, apply_errors
 from openisms.core.models import Approval, Membership
 from openisms.core.services.organisations import create_organisation
 
@@ -41,8 +41,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
                     form.cleaned_data["slug"], form.cleaned_data["name"], owner=request.user
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Organisation “{org.name}” created; you are its owner.")
                 return redirect("core:dashboard", org.slug)

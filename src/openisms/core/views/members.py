@@ -13,17 +13,15 @@ from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
 from openisms.core.context import acting_as, org_context
-from openisms.core.forms import AcceptInvitationForm, AddMemberForm, InviteForm, RoleFields
+from openisms.core.forms import (
+    AcceptInvitationForm,
+    AddMemberForm,
+    InviteForm,
+    RoleFields,
+    apply_errors,
+)
 from openisms.core.models import Invitation, Membership
 from openisms.core.services import organisations as svc
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "message_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @org_view("members.view")
@@ -56,7 +54,7 @@ def add_member(request: HttpRequest) -> HttpResponse:
                 expires_at=form.cleaned_data["expires_at"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{m.user.username} is now {m.get_role_display()}.")
             return redirect("core:members", org.slug)
@@ -78,7 +76,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 membership_expires_at=form.cleaned_data["expires_at"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             link = request.build_absolute_uri(reverse("accept_invitation", args=[raw]))
             return render(
@@ -105,7 +103,7 @@ def change_member(request: HttpRequest, membership_id: str) -> HttpResponse:
                 expires_at=form.cleaned_data["expires_at"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Role of {membership.user.username} updated.")
             return redirect("core:members", org.slug)
@@ -163,7 +161,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                         with acting_as(user):
                             svc.accept_invitation(invitation, user)
                 except ValidationError as exc:
-                    _form_errors(form, exc)
+                    apply_errors(form, exc)
                 else:
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                     messages.success(request, f"Welcome to {org.name}.")

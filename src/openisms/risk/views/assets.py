@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -12,23 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from openisms.core.access import org_view
+from openisms.core.access import member_users, org_view
+from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
 from openisms.risk import selectors
-from openisms.risk.forms_assets import AssetForm, member_users
+from openisms.risk.forms_assets import AssetForm
 from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle
 from openisms.risk.services import assets as svc
 
 FILTERS = ("type", "owner", "classification", "lifecycle", "tag", "q")
-
-
-def form_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form, field by field where it can."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -73,7 +64,7 @@ def _save(request: HttpRequest, asset: Asset | None) -> HttpResponse:
             else:
                 saved = svc.update_asset(asset, form.service_data())
         except ValidationError as exc:
-            form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             verb = "added to the inventory" if asset is None else "saved"
             messages.success(request, f"{saved.ref} {saved.name} {verb}.")

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from openisms.core.access import org_view
+from openisms.core.forms import apply_errors
 from openisms.risk.forms_assets import LibraryEntryForm
 from openisms.risk.models import Threat, Vulnerability
 from openisms.risk.services.library import KINDS, create_entry
-from openisms.risk.views.assets import form_errors
 
 NOUNS = {"threats": ("threat", "Threats"), "vulnerabilities": ("vulnerability", "Vulnerabilities")}
 
@@ -64,7 +64,7 @@ def library_add(request: HttpRequest, kind: str) -> HttpResponse:
         try:
             entry = create_entry(kind, form.cleaned_data)
         except ValidationError as exc:
-            form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{entry.code} {entry.name} added to the {kind} library.")
             slug = request.org_access.organisation.slug

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from openisms.core.access import org_view
+from openisms.core.access import member_users, org_view
+from openisms.core.forms import apply_errors
 from openisms.core.validation import clean_text
 from openisms.core.views.pagination import paginate
 from openisms.risk import gantt, selectors
-from openisms.risk.forms_risk import ActionForm, apply_errors, member_users
+from openisms.risk.forms_risk import ActionForm
 from openisms.risk.models import ActionStatus, Risk, TreatmentAction
 from openisms.risk.models.treatment import OPEN_ACTION_STATUSES
 from openisms.risk.services import actions as action_service

@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from openisms.core.access import org_view
+from openisms.core.access import member_users, org_view
+from openisms.core.forms import apply_errors
 from openisms.core.permissions import Role
 from openisms.core.services.approvals import approval_status
 from openisms.core.validation import clean_text
 from openisms.core.views.pagination import paginate
 from openisms.risk import charts, selectors
-from openisms.risk.forms_risk import RiskForm, annex_a_controls, apply_errors, member_users
+from openisms.risk.forms_risk import RiskForm, annex_a_controls
 from openisms.risk.models import (
     Asset,
     Risk,

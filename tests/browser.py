@@ -1,0 +1,33 @@
+"""Shared pieces of the Playwright tests (collected last: their teardown flushes the DB)."""
+
+from __future__ import annotations
+
+import pytest
+
+from openisms.core.demo import DEMO_PASSWORD
+
+BROWSER_MARKS = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server):
+    """A live server with the catalogue and the demo organisation; yields its URL."""
+    from django.db import connection
+
+    from openisms.catalogue.loader import load_all
+    from openisms.core.db_guards import install_append_only_guard, remove_append_only_guard
+    from openisms.core.demo import ensure_demo
+
+    install_append_only_guard(connection)  # the previous test's flush removed it
+    load_all()
+    ensure_demo()
+    yield live_server.url
+    # live_server's teardown empties every table; the audit trail refuses DELETE on SQLite.
+    remove_append_only_guard(connection)
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
