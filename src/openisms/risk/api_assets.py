@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictInt
 
 from openisms.api.auth import org_route
 from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
@@ -65,9 +66,9 @@ class AssetIn(JsonObject):
     custodian: Text | None = Field(None, max_length=150, description="username of a member")
     location: Text = Field("", max_length=SHORT)
     classification: Text | None = Field(None, max_length=60, description="level name")
-    confidentiality: int = Field(3, ge=1, le=5)
-    integrity: int = Field(3, ge=1, le=5)
-    availability: int = Field(3, ge=1, le=5)
+    confidentiality: StrictInt = Field(3, ge=1, le=5)
+    integrity: StrictInt = Field(3, ge=1, le=5)
+    availability: StrictInt = Field(3, ge=1, le=5)
     depends_on: list[Text] = Field([], max_length=500, description="asset refs, e.g. A-0001")
     lifecycle: LifecycleName = Lifecycle.IN_USE.value
     tags: list[Tag] = Field([], max_length=50)
@@ -83,9 +84,9 @@ class AssetPatch(JsonObject):
     custodian: Text | None = Field(None, max_length=150)
     location: Text | None = Field(None, max_length=SHORT)
     classification: Text | None = Field(None, max_length=60)
-    confidentiality: int | None = Field(None, ge=1, le=5)
-    integrity: int | None = Field(None, ge=1, le=5)
-    availability: int | None = Field(None, ge=1, le=5)
+    confidentiality: StrictInt | None = Field(None, ge=1, le=5)
+    integrity: StrictInt | None = Field(None, ge=1, le=5)
+    availability: StrictInt | None = Field(None, ge=1, le=5)
     depends_on: list[Text] | None = Field(None, max_length=500)
     lifecycle: LifecycleName | None = None
     tags: list[Tag] | None = Field(None, max_length=50)

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Schema
-from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
+from pydantic import ModelWrapValidatorHandler, StrictInt, ValidationInfo, model_validator
 
 from openisms.api.common import Text
 from openisms.core.context import require_org
@@ -118,7 +118,9 @@ class LevelIn(JsonObject):
     key: Text = Field(..., max_length=30, description="lower-case letters, digits, - or _")
     name: Text = Field(..., max_length=60)
     colour: Text = Field(..., max_length=7, description="like #c62828")
-    order: int | None = Field(None, ge=0, le=1000, description="lowest first; default: position")
+    order: StrictInt | None = Field(
+        None, ge=0, le=1000, description="lowest first; default: position"
+    )
     accept_roles: list[RoleName] = Field(
         [], max_length=10, description="roles that may accept a residual risk of this level"
     )
@@ -130,7 +132,7 @@ class MethodIn(JsonObject):
     levels: list[LevelIn] = Field(..., max_length=20)
     matrix: list[Annotated[list[Text], Field(max_length=20)]] = Field(..., max_length=20)
     acceptance_threshold: Text = Field(..., max_length=30)
-    review_months: int = 12
+    review_months: StrictInt = 12
 
 
 def method_out(method: Method) -> dict[str, Any]:

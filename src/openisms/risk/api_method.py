@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictInt
 
 from openisms.api.auth import acting_user, org_route
 from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
@@ -155,13 +156,13 @@ def list_classification_levels(request: HttpRequest, page: Query[PageParams]):
 
 class ClassificationIn(JsonObject):
     name: Text = Field(..., min_length=1, max_length=60)
-    order: int | None = Field(None, ge=1, le=99)
+    order: StrictInt | None = Field(None, ge=1, le=99)  # `true` is not an order
     description: Text = Field("", max_length=LONG)
 
 
 class ClassificationPatch(JsonObject):
     name: Text | None = Field(None, min_length=1, max_length=60)
-    order: int | None = Field(None, ge=1, le=99)
+    order: StrictInt | None = Field(None, ge=1, le=99)  # `true` is not an order
     description: Text | None = Field(None, max_length=LONG)
 
 

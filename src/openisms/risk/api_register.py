@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictInt
 
 from openisms.api.auth import acting_user, org_route
 from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
@@ -115,14 +116,14 @@ class RiskIn(JsonObject):
     vulnerability: Text | None = Field(None, max_length=20, description="vulnerability code")
     owner: Text | None = Field(None, max_length=150, description="username of a member")
     existing_controls: Text = Field("", max_length=LONG)
-    inherent_likelihood: int | None = Field(None, description=SCORE)
-    inherent_impact: int | None = Field(None, description=SCORE)
+    inherent_likelihood: StrictInt | None = Field(None, description=SCORE)
+    inherent_impact: StrictInt | None = Field(None, description=SCORE)
     treatment: TreatmentName = ""
     treatment_rationale: Text = Field("", max_length=LONG)
     controls: list[Text] = Field([], max_length=200, description="Annex A refs, e.g. A.8.13")
     other_controls: Text = Field("", max_length=LONG)
-    residual_likelihood: int | None = Field(None, description=SCORE)
-    residual_impact: int | None = Field(None, description=SCORE)
+    residual_likelihood: StrictInt | None = Field(None, description=SCORE)
+    residual_impact: StrictInt | None = Field(None, description=SCORE)
     status: StatusName | None = Field(
         None, description="“accepted” only through …/accept, which records the sign-off"
     )
