@@ -6,6 +6,8 @@ so a new route is covered (or the test fails asking for a sample value) the day 
 
 from __future__ import annotations
 
+import importlib
+import pathlib
 import re
 import uuid
 
@@ -54,8 +56,25 @@ def fill(route: str, values: dict[str, str]) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", sub, route)
 
 
+# Each domain app adds its own samples in tests/isolation_<app>.py: ``b_objects(org_b, owner)``
+# (run inside org_b's context) returns URL/API values of org_b's records; optional ``SAMPLES``
+# (URL values that are not ids) and ``API_BODY`` (fields its request bodies need).
+EXTRA = [
+    importlib.import_module(f"tests.{path.stem}")
+    for path in sorted(pathlib.Path(__file__).parent.glob("isolation_*.py"))
+]
+
+
 @pytest.fixture
 def b_objects(members_b, org_b):
+    extra: dict[str, str] = {}
+    with org_context(org_b):
+        for module in EXTRA:
+            extra.update(module.b_objects(org_b, members_b[Role.OWNER]))
+    return {**_core_b_objects(members_b, org_b), **extra}
+
+
+def _core_b_objects(members_b, org_b):
     owner = members_b[Role.OWNER]
     with org_context(org_b):
         invitation, _ = create_invitation(
@@ -92,6 +111,8 @@ SAMPLES = {
     "kind": "assets",
     "fmt": "xlsx",
 }
+for _module in EXTRA:
+    SAMPLES.update(getattr(_module, "SAMPLES", {}))
 
 
 def test_every_org_page_of_b_is_404_for_every_member_of_a(members_a, b_objects):
@@ -186,6 +207,7 @@ def a_token(members_a, org_a):
 
 def test_every_org_api_route_refuses_b_for_a(a_token, b_objects, members_a):
     values = {
+        **b_objects,
         "slug": "bravo",
         "member_id": b_objects["membership_id"],
         "token_id": b_objects["token_id"],
@@ -207,6 +229,8 @@ def test_every_org_api_route_refuses_b_for_a(a_token, b_objects, members_a):
                 "category": "x", "decision": "approve", "method": {
                     "likelihood": [], "impact": [], "levels": [], "matrix": [],
                     "acceptance_threshold": "x"}}  # fmt: skip
+        for module in EXTRA:
+            body.update(getattr(module, "API_BODY", {}))
         for label, call in (
             ("token", lambda u: _call_token(method, u, a_token, body)),
             ("session", lambda u: _call_session(session, method, u, body)),

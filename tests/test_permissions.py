@@ -40,6 +40,19 @@ EXPECTED = {
     "risk.accept": {OW, M, C, A},
     "risk.plan.signoff": {OW, M, C},
     "risk.plan.approve": {OW, A},
+    "context.change": {OW, M},
+    "scope.change": {OW, M},
+    "scope.approve": {OW, A},
+    "leadership.change": {OW, M},
+    "documents.create": {OW, M, C},
+    "documents.change": {OW, M, C},
+    "documents.approve": {OW, A},
+    "documents.publish": {OW, M},
+    "documents.request_ack": {OW, M},
+    "documents.acknowledge": {OW, M, C, A, V},
+    "people.change": {OW, M},
+    "training.record": {OW, M},
+    "training.confirm": {OW, M, C},
 }
 
 
@@ -52,11 +65,17 @@ def test_map_is_exactly_as_specified():
 
 def test_read_only_roles_never_write():
     write_verbs = (".create", ".change", ".delete", ".manage", ".import", ".decide", ".request",
-                   ".approve", ".accept", ".signoff")  # fmt: skip
+                   ".approve", ".accept", ".signoff", ".publish", ".request_ack",
+                   ".record", ".confirm")  # fmt: skip
     for action in PERMISSIONS:
         if action.endswith(write_verbs):
             for role in READ_ONLY_ROLES:
                 assert not can(role, action), (role, action)
+
+
+def test_staff_acknowledge_but_auditors_only_read():
+    assert can(Role.VIEWER, "documents.acknowledge")
+    assert not can(Role.AUDITOR, "documents.acknowledge")
 
 
 def test_unknown_action_fails_loudly_and_no_role_means_nothing():

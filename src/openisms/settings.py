@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "openisms.core",
     "openisms.catalogue",
     "openisms.risk",
+    "openisms.people",
+    "openisms.leadership",
+    "openisms.context",
+    "openisms.documents",
 ]
 
 MIDDLEWARE = [

@@ -59,12 +59,20 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError):
 
 def _mount() -> None:
     from openisms.catalogue.api import router as catalogue_router
+    from openisms.context.api import router as context_router
     from openisms.core.api import router as core_router
+    from openisms.documents.api import router as documents_router
+    from openisms.leadership.api import router as leadership_router
+    from openisms.people.api import router as people_router
     from openisms.risk.api import router as risk_router
 
     api.add_router("/", core_router)
     api.add_router("/", catalogue_router)
     api.add_router("/risk", risk_router)
+    api.add_router("/context", context_router)
+    api.add_router("/leadership", leadership_router)
+    api.add_router("/people", people_router)
+    api.add_router("/documents", documents_router)
 
 
 _mount()

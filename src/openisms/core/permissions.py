@@ -51,13 +51,34 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "risk.accept": frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.CONTRIBUTOR, Role.APPROVER}),
     "risk.plan.signoff": EDITORS,
     "risk.plan.approve": frozenset({Role.OWNER, Role.APPROVER}),
+    # context and scope (clauses 4.1-4.3)
+    "context.change": MANAGERS,
+    "scope.change": MANAGERS,
+    "scope.approve": frozenset({Role.OWNER, Role.APPROVER}),
+    # leadership: roles, RACI, commitment records (5.1-5.3)
+    "leadership.change": MANAGERS,
+    # document control (7.5): authors draft and submit, top management approves, managers publish
+    "documents.create": EDITORS,
+    "documents.change": EDITORS,
+    "documents.approve": frozenset({Role.OWNER, Role.APPROVER}),
+    "documents.publish": MANAGERS,
+    "documents.request_ack": MANAGERS,
+    # staff read and acknowledge what they were asked to; auditors only read
+    "documents.acknowledge": frozenset(
+        {Role.OWNER, Role.ISMS_MANAGER, Role.CONTRIBUTOR, Role.APPROVER, Role.VIEWER}
+    ),
+    # people, competence, awareness and communication (7.2-7.4)
+    "people.change": MANAGERS,
+    "training.record": MANAGERS,
+    # a line manager's confirmation that training was effective
+    "training.confirm": EDITORS,
     # personal API tokens scoped to the organisation
     "api_tokens.manage_own": ALL,
 }
 
 # Roles that may never change anything, whatever a future entry in the map says.
 READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.VIEWER})
-READ_ACTIONS_SUFFIXES = (".view", ".verify", ".export", ".manage_own")
+READ_ACTIONS_SUFFIXES = (".view", ".verify", ".export", ".manage_own", ".acknowledge")
 
 
 class UnknownAction(KeyError):

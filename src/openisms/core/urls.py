@@ -23,4 +23,8 @@ urlpatterns = [
     path("tokens/<uuid:token_id>/revoke/", records.revoke, name="revoke_token"),
     path("catalogue/", include("openisms.catalogue.urls")),
     path("risk/", include("openisms.risk.urls")),
+    path("context/", include("openisms.context.urls")),
+    path("leadership/", include("openisms.leadership.urls")),
+    path("people/", include("openisms.people.urls")),
+    path("documents/", include("openisms.documents.urls")),
 ]

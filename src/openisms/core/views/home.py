@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openisms.catalogue.models import Requirement
+from openisms.core import dashboard as panels
 from openisms.core import navigation
 from openisms.core.access import SESSION_ORG_KEY, find_access, org_view, user_memberships
 from openisms.core.audit_trail import entries
@@ -75,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "memberships": user_memberships(request.user),
         "recent": list(entries()[:8]) if access.can("audit_trail.view") else None,
         "sections": navigation.SECTIONS,
+        "panels": panels.panels_for(access),
     }
     return render(request, "core/dashboard.html", context)
 

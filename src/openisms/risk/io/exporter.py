@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,27 +17,18 @@ from django.utils import timezone
 
 from openisms.catalogue.models import Requirement
 from openisms.core.context import require_org
+from openisms.core.exports import XLSX_TYPE, neutralise, save_workbook  # noqa: F401
 from openisms.risk import selectors
 from openisms.risk.io import columns as C
-from openisms.risk.io.resolve import ESCAPED
 from openisms.risk.models import Asset, Risk
 from openisms.risk.services import methodology as methods
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
-FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # ZIP entry times: the bytes must not depend on the clock
 SHEET_TITLES = {C.ASSETS: "Assets", C.RISKS: "Risks", C.PLAN: "Treatment plan"}
 
 
 def filename(kind: str, slug: str, fmt: str, day: dt.date | None = None) -> str:
     return f"{kind}-{slug}-{(day or timezone.localdate()).isoformat()}.{fmt}"
-
-
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading quote (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(ESCAPED):
-        return "'" + value
-    return value
 
 
 def rows(kind: str) -> list[list[Any]]:
@@ -191,33 +180,12 @@ def to_csv(kind: str, data: list[list[Any]] | None = None) -> bytes:
 # --- XLSX ------------------------------------------------------------------------------
 
 
-class _FixedTimeZip(zipfile.ZipFile):
-    """openpyxl stamps every ZIP entry with the current time; stamp a constant instead."""
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = self._info(zinfo_or_arcname)
-        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
-
-    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
-        with open(filename, "rb") as handle:
-            self.writestr(self._info(arcname or str(filename)), handle.read())
-
-    @staticmethod
-    def _info(name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        return info
-
-
 def to_xlsx(kind: str, data: list[list[Any]] | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     data = rows(kind) if data is None else data
     cols = C.columns(kind)
@@ -251,12 +219,4 @@ def to_xlsx(kind: str, data: list[list[Any]] | None = None) -> bytes:
 
     for row in data:
         sheet.append([value(i, v) for i, v in enumerate(map(neutralise, row))])
-    stamp = dt.datetime(*FIXED_TIME)
-    book.properties.creator = "OpenISMS"
-    book.properties.title = f"{SHEET_TITLES[kind]} export"
-    book.properties.created = book.properties.modified = stamp
-    buffer = io.BytesIO()
-    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    # ExcelWriter directly: openpyxl's save() would overwrite ``modified`` with now().
-    ExcelWriter(book, archive).save()
-    return buffer.getvalue()
+    return save_workbook(book, f"{SHEET_TITLES[kind]} export")

@@ -14,6 +14,7 @@ from typing import Any
 
 from openisms.catalogue.models import Requirement
 from openisms.core.context import require_org
+from openisms.core.exports import ESCAPED
 from openisms.core.models import Membership
 from openisms.risk.io import columns as C
 from openisms.risk.io.reader import Formula
@@ -21,7 +22,6 @@ from openisms.risk.models import Asset, ClassificationLevel, Risk, Threat, Vulne
 from openisms.risk.services import methodology as methods
 
 MISSING = object()  # an empty cell that means "keep the current value / use the default"
-ESCAPED = ("=", "+", "-", "@", "\t", "\r")  # what the exporter prefixes with a quote
 REF_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,19}")
 SPLIT_RE = re.compile(r"[,;\s]+")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?")

@@ -1,0 +1,5 @@
+"""API routes of the leadership module, under /api/v1/leadership/."""
+
+from ninja import Router
+
+router = Router(tags=["leadership"])
