@@ -1,7 +1,10 @@
-"""Plugs the documents module into the core: new organisations, the demo, the navigation."""
+"""Plugs the documents module into the core: navigation, dashboard, demo, exports."""
 
 from __future__ import annotations
 
 
 def register() -> None:
-    pass
+    from openisms.documents import hooks_checklist, hooks_exports, hooks_workflow
+
+    for part in (hooks_workflow, hooks_exports, hooks_checklist):
+        part.register()

@@ -1,0 +1,5 @@
+"""API: document control, checklist part."""
+
+from ninja import Router
+
+router = Router()

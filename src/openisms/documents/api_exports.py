@@ -1,0 +1,5 @@
+"""API: document control, exports part."""
+
+from ninja import Router
+
+router = Router()

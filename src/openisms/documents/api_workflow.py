@@ -1,0 +1,5 @@
+"""API: document control, workflow part."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,7 @@
+"""Registers the exports part of the documents module (navigation, dashboard, demo, exports)."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    pass
