@@ -47,6 +47,21 @@ def test_a_level_in_use_cannot_be_deleted(members_a, org_a):
     assert "Internal" in names(org_a)
 
 
+def test_a_level_classifying_a_document_cannot_be_deleted(members_a, org_a):
+    from openisms.documents.models import Document
+
+    with org_context(org_a):
+        level = ClassificationLevel.objects.get(name="Confidential")
+        Document.objects.create(
+            ref="DOC-0001", title="HR procedure", kind="procedure", owner=members_a[Role.OWNER],
+            classification=level,
+        )  # fmt: skip
+    client = login(members_a[Role.OWNER])
+    response = client.post(f"{URL}{level.pk}/delete/", follow=True)
+    assert "reclassify them" in response.content.decode()
+    assert "Confidential" in names(org_a)
+
+
 def test_roles(members_a, org_a):
     with org_context(org_a):
         level = ClassificationLevel.objects.first()

@@ -51,4 +51,13 @@ def delete_level(level: ClassificationLevel) -> None:
         raise ValidationError(
             f"{used} asset(s) are classified “{level.name}”; reclassify them before deleting it."
         )
-    level.delete()
+    # Other modules classify their records with the same scheme (documents, later evidence).
+    from django.db.models import ProtectedError
+
+    try:
+        level.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            f"{len(exc.protected_objects)} record(s) such as documents are classified "
+            f"“{level.name}”; reclassify them before deleting it."
+        ) from None
