@@ -47,6 +47,19 @@ def test_queryset_update_and_bulk_writes_are_recorded(org_a, members_a):
     assert entry.changes == {"role": ["viewer", "approver"]} and entry.actor_label == "bulk"
 
 
+def test_bulk_update_records_each_row_once(org_a, members_a):
+    rows = list(Membership.objects.filter(organisation=org_a).order_by("pk"))
+    for m in rows:
+        m.role = Role.VIEWER if m.role != Role.VIEWER else Role.CONTRIBUTOR
+        m.expires_at = None
+    before = AuditEntry.unscoped.filter(organisation=org_a, action="update").count()
+    with acting_as(Actor(user_id=None, label="bulk")):
+        Membership.objects.bulk_update(rows, ["role", "expires_at"], batch_size=2)
+    after = trail(org_a, action="update")
+    assert len(after) - before == len(rows)
+    assert {e.object_id for e in after[before:]} == {str(m.pk) for m in rows}
+
+
 def test_unchanged_save_records_nothing(org_a):
     before = AuditEntry.unscoped.count()
     org = Organisation.objects.get(pk=org_a.pk)

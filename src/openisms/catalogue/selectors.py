@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from openisms.catalogue.loader import ATTRIBUTE_COLUMNS
@@ -64,3 +67,22 @@ def requirement_with_mappings(framework: Framework, ref: str) -> Requirement:
         )
         .get(framework=framework, ref=ref)
     )
+
+
+def annex_a_controls(values: Any, field: str = "controls") -> list[Requirement]:
+    """ISO/IEC 27001:2022 Annex A controls named by ref (or given as instances), in the order
+    given, duplicates dropped; unknown refs are one error naming them all."""
+    refs = [v.ref if isinstance(v, Requirement) else str(v).strip() for v in values or []]
+    refs = [r for r in refs if r]
+    found = {
+        r.ref: r
+        for r in Requirement.objects.filter(
+            framework__slug="iso27001-2022", kind="control", ref__in=refs
+        )
+    }
+    unknown = [r for r in refs if r not in found]
+    if unknown:
+        raise ValidationError(
+            {field: f"Not Annex A controls of ISO/IEC 27001:2022: {', '.join(unknown)}."}
+        )
+    return [found[r] for r in dict.fromkeys(refs)]

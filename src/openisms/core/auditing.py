@@ -11,6 +11,7 @@ Raw SQL is the one way around it, and the code base does not write ISMS records 
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import datetime as dt
 import decimal
@@ -125,10 +126,18 @@ def _state(obj: models.Model) -> dict[str, Any]:
     return state_of() if callable(state_of) else snapshot(obj)
 
 
+_IN_BULK_UPDATE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "audit_in_bulk_update", default=False
+)
+
+
 class AuditedQuerySet(models.QuerySet):
     """Bulk writes that bypass ``save()`` are recorded row by row."""
 
     def update(self, **kwargs: Any) -> int:
+        if _IN_BULK_UPDATE.get():
+            # Django's bulk_update runs one update() per batch; bulk_update records the rows.
+            return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             before = {obj.pk: (obj, _state(obj)) for obj in self._chain()}
             count = super().update(**kwargs)
@@ -170,7 +179,11 @@ class AuditedQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             manager = self.model._base_manager.using(self.db)
             before = {o.pk: _state(o) for o in manager.filter(pk__in=[o.pk for o in objs])}
-            count = super().bulk_update(objs, fields, *args, **kw)
+            token = _IN_BULK_UPDATE.set(True)
+            try:
+                count = super().bulk_update(objs, fields, *args, **kw)
+            finally:
+                _IN_BULK_UPDATE.reset(token)
             for obj in objs:
                 after = _state(obj)
                 changes = diff({k: before.get(obj.pk, {}).get(k) for k in after}, after)

@@ -1,7 +1,40 @@
-"""Registers the checklist part of the documents module (navigation, dashboard, demo, exports)."""
+"""Registers the checklist part of the documents module: its providers, navigation, dashboard."""
 
 from __future__ import annotations
 
+from typing import Any
+
+
+def dashboard_panel(access: Any) -> dict[str, Any] | None:
+    """“Mandatory documented information: x of N in place”, with the items still to do."""
+    if not access.can("records.view"):
+        return None
+    from django.utils.safestring import mark_safe
+
+    from openisms.documents import checklist
+
+    results = checklist.evaluate()
+    counts = checklist.summary(results)
+    todo = [r for r in results if not r.in_place]
+    return {
+        "template": "documents/checklist_panel.html",
+        "context": {
+            "counts": counts,
+            # The SVG holds numbers and fixed words only.
+            "bar": mark_safe(checklist.summary_bar(counts, width=240, height=10)),  # noqa: S308
+            "todo": todo[:5],
+            "more": max(len(todo) - 5, 0),
+        },
+    }
+
 
 def register() -> None:
-    pass
+    from openisms.core import dashboard, navigation
+    from openisms.core.navigation import NavItem
+    from openisms.documents import checklist_providers
+
+    checklist_providers.register()
+    navigation.register(
+        "support", NavItem("Mandatory documents", "core:documents:checklist", "records.view")
+    )
+    dashboard.register(dashboard_panel)

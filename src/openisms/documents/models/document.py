@@ -44,6 +44,10 @@ class VersionStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
+# Changes to these fields of a version make the person who made them one of its authors.
+AUTHORED_FIELDS = {"content", "change_summary", "file", "file_name", "file_sha256"}
+
+
 def document_upload_to(instance: DocumentVersion, filename: str) -> str:
     # The stored name never comes from the user: only the extension does, after checks.
     return f"documents/{instance.organisation_id}/{instance.document_id}/{instance.pk}.bin"
@@ -153,6 +157,29 @@ class DocumentVersion(OrgScopedModel):
     @property
     def label(self) -> str:
         return f"v{self.number}"
+
+    def approval_authors(self) -> set[int]:
+        """Who wrote this version, for segregation of duties: its author, whoever the audit trail
+        shows creating it or changing its text or file, and whoever renamed the document while
+        it was being drafted. Workflow moves (submit, a rejection sending it back) are not
+        authorship, so the approver who rejected a draft may still approve the corrected one."""
+        from openisms.core.models import AuditEntry
+
+        ids: set[int] = {self.author_id} if self.author_id else set()
+        rows = AuditEntry.unscoped.filter(
+            organisation_id=self.organisation_id,
+            object_type__in=["documents.documentversion", "documents.document"],
+            object_id__in=[str(self.pk), str(self.document_id)],
+            action__in=["create", "update"],
+            actor__isnull=False,
+        ).values_list("object_type", "action", "actor_id", "changes", "at")
+        for kind, action, actor_id, changes, at in rows:
+            if kind == "documents.documentversion":
+                if action == "create" or AUTHORED_FIELDS & set(changes or {}):
+                    ids.add(actor_id)
+            elif "title" in (changes or {}) and at >= self.created_at:
+                ids.add(actor_id)
+        return ids
 
     def approval_content(self) -> dict[str, Any]:
         """What an approver signs: the text (or file) of this version, not its workflow state."""

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from openisms.catalogue.selectors import annex_a_controls
 from openisms.core.access import find_access
 from openisms.core.context import require_org
 from openisms.core.models import Approval
@@ -16,7 +17,7 @@ from openisms.core.models.audit import canonical_json
 from openisms.core.services.approvals import ApprovalRefused, decide
 from openisms.core.validation import clean_text
 from openisms.risk.models import ActionStatus, Risk, TreatmentAction, TreatmentPlan
-from openisms.risk.services.risks import annex_a_controls, member_user
+from openisms.risk.services.risks import member_user
 
 PLAN_APPROVAL = "treatment_plan"
 PLAN_OWNER_SIGNOFF = "treatment_plan_owner"
@@ -65,27 +66,38 @@ def plan() -> TreatmentPlan:
 
 
 def plan_content() -> list[dict[str, Any]]:
-    """What a sign-off of the plan covers: every treated risk with its actions."""
-    risks = (
-        Risk.objects.exclude(treatment="")
-        .select_related("owner")
-        .prefetch_related("actions__owner", "actions__control", "controls")
-        .order_by("ref")
+    """What a sign-off of the plan covers: every treated risk with its actions.
+
+    Read as plain values in three queries (no model instances, no ``IN`` lists): the dashboard's
+    checklist and the plan page hash this for registers of tens of thousands of risks.
+    """
+    treated = Risk.objects.exclude(treatment="")
+    controls: dict[Any, list[str]] = {}
+    for risk_id, ref in Risk.controls.through.objects.filter(risk__in=treated).values_list(
+        "risk_id", "requirement__ref"
+    ):
+        controls.setdefault(risk_id, []).append(ref)
+    actions: dict[Any, list[list[Any]]] = {}
+    rows = (
+        TreatmentAction.objects.filter(risk__in=treated)
+        .exclude(status=ActionStatus.CANCELLED)
+        .values_list("risk_id", "title", "owner__username", "due_date", "status")
+    )
+    for risk_id, title, owner, due, status in rows:
+        actions.setdefault(risk_id, []).append([title, owner, str(due), status])
+    risks = treated.order_by("ref").values_list(
+        "pk", "ref", "treatment", "owner__username", "residual_likelihood", "residual_impact"
     )
     return [
         {
-            "ref": r.ref,
-            "treatment": r.treatment,
-            "owner": r.owner.username if r.owner else None,
-            "controls": sorted(c.ref for c in r.controls.all()),
-            "residual": [r.residual_likelihood, r.residual_impact],
-            "actions": sorted(
-                [a.title, a.owner.username if a.owner else None, str(a.due_date), a.status]
-                for a in r.actions.all()
-                if a.status != ActionStatus.CANCELLED
-            ),
+            "ref": ref,
+            "treatment": treatment,
+            "owner": owner,
+            "controls": sorted(controls.get(pk, [])),
+            "residual": [likelihood, impact],
+            "actions": sorted(actions.get(pk, [])),
         }
-        for r in risks
+        for pk, ref, treatment, owner, likelihood, impact in risks
     ]
 
 

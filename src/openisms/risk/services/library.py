@@ -7,10 +7,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from openisms.catalogue.selectors import annex_a_controls
 from openisms.core.context import require_org
 from openisms.core.validation import clean_text
 from openisms.risk.models import Threat, Vulnerability
-from openisms.risk.services.risks import annex_a_controls
 
 KINDS: dict[str, type[Threat] | type[Vulnerability]] = {
     "threats": Threat,

@@ -10,12 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from openisms.catalogue.models import Requirement
+from openisms.catalogue.selectors import annex_a_controls
 from openisms.core.access import find_access
 from openisms.core.context import require_org
 from openisms.core.models import Approval, Membership
 from openisms.core.models.sequence import next_ref
 from openisms.core.permissions import Role
 from openisms.core.services.approvals import ApprovalRefused, decide
+from openisms.core.services.lookups import own as _own
 from openisms.core.validation import clean_text
 from openisms.risk.models import (
     Asset,
@@ -43,22 +45,6 @@ def member_user(user: Any, field: str) -> Any:
     if not Membership.objects.active().filter(organisation=org, user=user).exists():
         raise ValidationError({field: f"{user} is not a member of {org.name}."})
     return user
-
-
-def annex_a_controls(refs: list[str], field: str = "controls") -> list[Requirement]:
-    refs = [r.strip() for r in refs if r and r.strip()]
-    found = {
-        r.ref: r
-        for r in Requirement.objects.filter(
-            framework__slug="iso27001-2022", kind="control", ref__in=refs
-        )
-    }
-    unknown = [r for r in refs if r not in found]
-    if unknown:
-        raise ValidationError(
-            {field: f"Not Annex A controls of ISO/IEC 27001:2022: {', '.join(unknown)}."}
-        )
-    return [found[r] for r in dict.fromkeys(refs)]
 
 
 def _score(risk: Risk, method: Methodology) -> None:
@@ -129,17 +115,6 @@ def _apply(risk: Risk, data: dict[str, Any]) -> dict[str, Any]:
         refs = [c.ref if isinstance(c, Requirement) else str(c) for c in data["controls"] or []]
         relations["controls"] = annex_a_controls(refs)
     return relations
-
-
-def _own(model: type, value: Any, field: str) -> Any:
-    """An object of the current organisation (instances re-checked: never trust a foreign pk)."""
-    if value in (None, ""):
-        return None
-    pk = value.pk if hasattr(value, "pk") else value
-    try:
-        return model.objects.get(pk=pk)
-    except (model.DoesNotExist, ValueError, ValidationError):
-        raise ValidationError({field: f"Unknown {model._meta.verbose_name}: {value}."}) from None
 
 
 def _history(risk: Risk, reason: str) -> None:

@@ -1,0 +1,147 @@
+"""The RACI matrix over the ISMS processes (5.3), its cells, processes and exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from openisms.core.access import org_view
+from openisms.core.exports import XLSX_TYPE, neutralise, table_xlsx
+from openisms.core.forms import apply_errors
+from openisms.leadership import selectors
+from openisms.leadership.forms import ProcessForm
+from openisms.leadership.models import IsmsProcess, IsmsRole, Raci, RaciAssignment
+from openisms.leadership.services import roles as svc
+
+CSV_TYPE = "text/csv; charset=utf-8"
+LETTERS = [("", "–"), *[(v, v) for v in Raci.values]]
+
+
+def _context(request: HttpRequest) -> dict[str, Any]:
+    access = request.org_access
+    return {
+        **selectors.raci_matrix(),
+        "legend": Raci.choices,
+        "letters": LETTERS,
+        "can_change": access.can("leadership.change"),
+        "can_export": access.can("records.export"),
+    }
+
+
+@org_view("records.view")
+def raci(request: HttpRequest) -> HttpResponse:
+    return render(request, "leadership/raci.html", _context(request))
+
+
+@org_view("leadership.change")
+@require_POST
+def raci_cell(request: HttpRequest, process_id: str, role_id: str) -> HttpResponse:
+    """Set one cell; htmx gets the cell back and the warnings out of band."""
+    process = get_object_or_404(IsmsProcess, pk=process_id)
+    role = get_object_or_404(IsmsRole, pk=role_id)
+    error = ""
+    try:
+        svc.set_cell(process, role, request.POST.get("letter", ""))
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("core:leadership:raci", request.org_access.organisation.slug)
+    letter = (
+        RaciAssignment.objects.filter(process=process, role=role)
+        .values_list("letter", flat=True)
+        .first()
+    ) or ""
+    matrix = selectors.raci_matrix()
+    return render(
+        request,
+        "leadership/_raci_cell_update.html",
+        {
+            "process": process,
+            "role": role,
+            "letter": letter,
+            "error": error,
+            "letters": LETTERS,
+            "warnings": matrix["warnings"],
+            "processes": matrix["processes"],
+            "roles": matrix["roles"],
+        },
+    )
+
+
+@org_view("records.export")
+def raci_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such export.")
+    headers, rows = selectors.raci_table()
+    org = request.org_access.organisation
+    name = f"raci-{org.slug}-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        writer.writerows([[neutralise(v) for v in row] for row in rows])
+        response = HttpResponse(buffer.getvalue(), content_type=CSV_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        data = table_xlsx(
+            "RACI matrix",
+            headers,
+            rows,
+            widths=[34, 10, *[14] * (len(headers) - 3), 40],
+            preamble=[
+                ("Organisation", org.name),
+                ("Legend", "R responsible · A accountable · C consulted · I informed"),
+            ],
+        )
+        response = FileResponse(
+            io.BytesIO(data), as_attachment=True, filename=name, content_type=XLSX_TYPE
+        )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _save_process(request: HttpRequest, process: IsmsProcess | None) -> HttpResponse:
+    form = ProcessForm(request.POST or None, instance=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if process is None:
+                saved = svc.create_process(form.service_data())
+            else:
+                saved = svc.update_process(process, form.service_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Process “{saved.name}” saved.")
+            return redirect("core:leadership:raci", request.org_access.organisation.slug)
+    return render(request, "leadership/process_form.html", {"form": form, "process": process})
+
+
+@org_view("leadership.change")
+def process_create(request: HttpRequest) -> HttpResponse:
+    return _save_process(request, None)
+
+
+@org_view("leadership.change")
+def process_edit(request: HttpRequest, process_id: str) -> HttpResponse:
+    return _save_process(request, get_object_or_404(IsmsProcess, pk=process_id))
+
+
+@org_view("leadership.change")
+@require_POST
+def process_delete(request: HttpRequest, process_id: str) -> HttpResponse:
+    process = get_object_or_404(IsmsProcess, pk=process_id)
+    name = process.name
+    svc.delete_process(process)
+    messages.success(request, f"Process “{name}” deleted, with its row of the RACI matrix.")
+    return redirect("core:leadership:raci", request.org_access.organisation.slug)
