@@ -53,6 +53,13 @@ EXPECTED = {
     "people.change": {OW, M},
     "training.record": {OW, M},
     "training.confirm": {OW, M, C},
+    "controls.change": {OW, M},
+    "controls.implement": {OW, M, C},
+    "evidence.upload": {OW, M, C},
+    "evidence.download": {OW, M, C, A, AU},
+    "evidence.request": {OW, M},
+    "soa.freeze": {OW, M},
+    "soa.approve": {OW, A},
 }
 
 
@@ -66,7 +73,7 @@ def test_map_is_exactly_as_specified():
 def test_read_only_roles_never_write():
     write_verbs = (".create", ".change", ".delete", ".manage", ".import", ".decide", ".request",
                    ".approve", ".accept", ".signoff", ".publish", ".request_ack",
-                   ".record", ".confirm")  # fmt: skip
+                   ".record", ".confirm", ".implement", ".upload", ".freeze")  # fmt: skip
     for action in PERMISSIONS:
         if action.endswith(write_verbs):
             for role in READ_ONLY_ROLES:

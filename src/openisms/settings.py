@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "openisms.leadership",
     "openisms.context",
     "openisms.documents",
+    "openisms.controls",
 ]
 
 MIDDLEWARE = [

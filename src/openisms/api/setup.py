@@ -60,6 +60,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError):
 def _mount() -> None:
     from openisms.catalogue.api import router as catalogue_router
     from openisms.context.api import router as context_router
+    from openisms.controls.api import router as controls_router
     from openisms.core.api import router as core_router
     from openisms.documents.api import router as documents_router
     from openisms.leadership.api import router as leadership_router
@@ -73,6 +74,7 @@ def _mount() -> None:
     api.add_router("/leadership", leadership_router)
     api.add_router("/people", people_router)
     api.add_router("/documents", documents_router)
+    api.add_router("/controls", controls_router)
 
 
 _mount()

@@ -72,6 +72,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "training.record": MANAGERS,
     # a line manager's confirmation that training was effective
     "training.confirm": EDITORS,
+    # controls, evidence and the Statement of Applicability (6.1.3 d-e)
+    "controls.change": MANAGERS,
+    # control owners update the implementation of the controls they own (checked per record)
+    "controls.implement": EDITORS,
+    "evidence.upload": EDITORS,
+    # evidence files show weaknesses: staff (viewers) see that evidence exists, not its content
+    "evidence.download": frozenset(
+        {Role.OWNER, Role.ISMS_MANAGER, Role.CONTRIBUTOR, Role.APPROVER, Role.AUDITOR}
+    ),
+    "evidence.request": MANAGERS,
+    "soa.freeze": MANAGERS,
+    "soa.approve": frozenset({Role.OWNER, Role.APPROVER}),
     # personal API tokens scoped to the organisation
     "api_tokens.manage_own": ALL,
 }

@@ -27,4 +27,5 @@ urlpatterns = [
     path("leadership/", include("openisms.leadership.urls")),
     path("people/", include("openisms.people.urls")),
     path("documents/", include("openisms.documents.urls")),
+    path("controls/", include("openisms.controls.urls")),
 ]

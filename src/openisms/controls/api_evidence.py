@@ -1,0 +1,5 @@
+"""API: controls module, evidence part."""
+
+from ninja import Router
+
+router = Router()

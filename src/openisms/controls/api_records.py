@@ -1,0 +1,5 @@
+"""API: controls module, records part."""
+
+from ninja import Router
+
+router = Router()

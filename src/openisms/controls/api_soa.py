@@ -1,0 +1,5 @@
+"""API: controls module, soa part."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,10 @@
+"""Plugs the controls module into the core: navigation, dashboard, demo, exports, checklist."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    from openisms.controls import hooks_evidence, hooks_records, hooks_soa
+
+    for part in (hooks_records, hooks_evidence, hooks_soa):
+        part.register()

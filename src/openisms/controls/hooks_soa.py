@@ -1,0 +1,7 @@
+"""Registers the soa part of the controls module (navigation, dashboard, demo, exports)."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    pass
