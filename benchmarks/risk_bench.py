@@ -35,6 +35,11 @@ ENDPOINTS = [  # name, url (relative to the organisation or the API), client, re
     ("heat map SVG", "/o/{slug}/risk/heatmap/inherent.svg", "web", "repeat"),
     ("API risk list", "/api/v1/risk/risks?limit=50", "api", "repeat"),
     ("XLSX export", "/o/{slug}/risk/export/risks.xlsx", "web", "export_repeat"),
+    # The SoA of the live state: 93 controls, each with its risks counted and listed from the
+    # whole register.
+    ("SoA XLSX export", "/o/{slug}/controls/soa/export.xlsx?version=draft", "web", "export_repeat"),
+    ("SoA DOCX export", "/o/{slug}/controls/soa/export.docx?version=draft", "web", "export_repeat"),
+    ("SoA PDF export", "/o/{slug}/controls/soa/export.pdf?version=draft", "web", "export_repeat"),
 ]
 BENCH_USERS = [  # username, role, how many
     ("bench-owner", "owner", 1),

@@ -45,7 +45,7 @@ ENDPOINTS = [  # name, url, client, repetitions key
     ("competence gaps", "/o/{slug}/leadership/competence-gaps/", "web", "repeat"),
     ("RACI matrix", "/o/{slug}/leadership/raci/", "web", "repeat"),
     ("dashboard", "/o/{slug}/", "web", "repeat"),
-    ("API documents", "/api/v1/documents/documents?limit=50", "api", "repeat"),
+    ("API documents", "/api/v1/documents/?limit=50", "api", "repeat"),
     ("API persons", "/api/v1/people/persons?limit=50", "api", "repeat"),
     ("API checklist", "/api/v1/documents/checklist", "api", "repeat"),
     ("register XLSX", "/o/{slug}/documents/register.xlsx", "web", "export_repeat"),
@@ -77,16 +77,19 @@ def generate(documents: int, staff: int, seed: int) -> dict[str, Any]:
     from django.db.models import QuerySet
     from django.utils import timezone
 
+    from openisms.core.context import require_org
     from openisms.core.models.sequence import reserve_at_least
     from openisms.documents.models import Acknowledgement, Document, DocumentVersion
     from openisms.leadership.models import IsmsRole
     from openisms.people.models import Campaign, Course, Person, TrainingAssignment
 
+    org = require_org()
     rng = random.Random(seed)
     org_owner = get_user_model().objects.get(username="bench-manager-1")
     today = timezone.localdate()
     people = [
         Person(
+            organisation=org,
             full_name=f"Person {n:05d}",
             email=f"p{n}@bench.example",
             department=rng.choice(DEPARTMENTS),
@@ -97,6 +100,7 @@ def generate(documents: int, staff: int, seed: int) -> dict[str, Any]:
     Person.objects.bulk_create(people, batch_size=500, audit_summary="benchmark staff")
     docs = [
         Document(
+            organisation=org,
             ref=f"DOC-{n:05d}",
             title=f"Document {n}",
             kind=rng.choice(KINDS),
@@ -108,12 +112,13 @@ def generate(documents: int, staff: int, seed: int) -> dict[str, Any]:
         for n in range(1, documents + 1)
     ]
     Document.objects.bulk_create(docs, batch_size=500, audit_summary="benchmark documents")
-    reserve_at_least(docs[0].organisation, "DOC", documents)
+    reserve_at_least(org, "DOC", documents)
     body = (
         "# Purpose\n\n" + "Lorem ipsum dolor sit amet. " * 60 + "\n\n## Rules\n\n1. One\n2. Two\n"
     )
     versions = [
         DocumentVersion(
+            organisation=org,
             document=d,
             number=1,
             status="published",
@@ -134,6 +139,7 @@ def generate(documents: int, staff: int, seed: int) -> dict[str, Any]:
     )
     acks = [
         Acknowledgement(
+            organisation=org,
             version=versions[0],
             person=p,
             acknowledged_at=timezone.now() if rng.random() < 0.7 else None,
@@ -151,6 +157,7 @@ def generate(documents: int, staff: int, seed: int) -> dict[str, Any]:
         done = rng.random() < 0.6
         assignments.append(
             TrainingAssignment(
+                organisation=org,
                 person=p,
                 course=course,
                 campaign=campaign,

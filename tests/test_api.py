@@ -188,3 +188,23 @@ def test_nul_characters_are_refused_everywhere(members_a, org_a):
     form = login(members_a[Role.OWNER]).post("/o/alpha/tokens/", {"name": "x\x00"})
     assert form.status_code == 200 and b"Null characters are not allowed" in form.content
     assert not ApiToken.objects.filter(name__startswith="x").exists()
+
+
+@pytest.mark.django_db
+def test_offsets_postgresql_cannot_store_are_normalised(members_a, org_a):
+    """Python accepts UTC offsets up to ±23:59, PostgreSQL only ±15:59 (schemathesis found it)."""
+    from django.test import Client
+
+    from openisms.core.models import ApiToken
+    from openisms.core.services.tokens import issue_token
+
+    _, raw = issue_token(members_a[Role.OWNER], org_a, "offsets")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    response = client.post(
+        "/api/v1/tokens",
+        {"name": "far offset", "expires_at": "4318-02-08T01:13:55+16:00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    token = ApiToken.objects.get(name="far offset")
+    assert token.expires_at.isoformat().startswith("4318-02-07T09:13:55")

@@ -170,6 +170,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Uploads: every request body is capped; per-feature limits are stricter.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest evidence file (controls module); documents keep their own 20 MB limit.
+EVIDENCE_MAX_BYTES = int(os.environ.get("OPENISMS_EVIDENCE_MAX_MB", "25")) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
@@ -18,6 +19,16 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    # PostgreSQL refuses UTC offsets beyond ±15:59 that Python accepts (up to ±23:59).
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC)
+
+
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
 
 
 class Error(Schema):

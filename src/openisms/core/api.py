@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from openisms.api.auth import acting_user, org_route
-from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
+from openisms.api.common import ERRORS, PageParams, Text, UtcDateTime, page_of, paginate
 from openisms.core.access import user_memberships
 from openisms.core.audit_trail import entries, verify
 from openisms.core.models import ApiToken, Approval, AuditEntry, Membership
@@ -107,12 +107,12 @@ class MemberOut(Schema):
 class MemberIn(Schema):
     username: Text = Field(..., min_length=1, max_length=150)
     role: RoleName
-    expires_at: dt.datetime | None = None
+    expires_at: UtcDateTime | None = None
 
 
 class MemberPatch(Schema):
     role: RoleName
-    expires_at: dt.datetime | None = None
+    expires_at: UtcDateTime | None = None
 
 
 def _member_out(m: Membership) -> dict:
@@ -266,7 +266,7 @@ class TokenCreated(TokenOut):
 
 class TokenIn(Schema):
     name: Text = Field(..., min_length=1, max_length=100)
-    expires_at: dt.datetime | None = None
+    expires_at: UtcDateTime | None = None
 
 
 @router.get("/tokens", response={200: page_of(TokenOut), **ERRORS})
