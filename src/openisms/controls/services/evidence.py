@@ -23,7 +23,7 @@ from openisms.controls.models import Control, Evidence, EvidenceKind
 from openisms.core import uploads
 from openisms.core.context import require_org
 from openisms.core.models.sequence import next_ref
-from openisms.core.validation import clean_text
+from openisms.core.validation import as_date, clean_text
 from openisms.risk.models import Risk
 from openisms.risk.services.risks import member_user
 
@@ -81,17 +81,6 @@ def _resolve(model: Any, values: Any, field: str, what: str) -> list[Any]:
     return list({r.pk: r for r in found}.values())
 
 
-def _date(value: Any, field: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError({field: "Use a date such as 2026-03-31."}) from None
-
-
 def _apply(ev: Evidence, data: dict[str, Any]) -> tuple[list | None, list | None]:
     for name in ("title", "description"):
         if name in data:
@@ -101,9 +90,9 @@ def _apply(ev: Evidence, data: dict[str, Any]) -> tuple[list | None, list | None
     if "owner" in data:
         ev.owner = member_user(data["owner"], "owner")
     if "collected_on" in data:
-        ev.collected_on = _date(data["collected_on"], "collected_on") or timezone.localdate()
+        ev.collected_on = as_date(data["collected_on"], "collected_on") or timezone.localdate()
     if "valid_until" in data:
-        ev.valid_until = _date(data["valid_until"], "valid_until")
+        ev.valid_until = as_date(data["valid_until"], "valid_until")
     if ev.valid_until and ev.collected_on and ev.valid_until < ev.collected_on:
         raise ValidationError(
             {"valid_until": "The validity cannot end before the evidence was collected."}

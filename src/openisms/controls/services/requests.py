@@ -14,9 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from openisms.controls.models import Control, Evidence, EvidenceRequest, RequestStatus
-from openisms.controls.services.evidence import _date
 from openisms.core.context import require_org
-from openisms.core.validation import clean_text
+from openisms.core.validation import as_date, clean_text
 from openisms.risk.services.risks import member_user
 
 
@@ -30,7 +29,7 @@ def create_request(data: dict[str, Any], *, user: Any = None) -> EvidenceRequest
     if person is None:
         raise ValidationError({"requested_from": "Choose whom to ask for the evidence."})
     member_user(person, "requested_from")
-    due = _date(data.get("due_on"), "due_on")
+    due = as_date(data.get("due_on"), "due_on")
     if due is None:
         raise ValidationError({"due_on": "Give the date the evidence is due."})
     if due < timezone.localdate():

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from openisms.core.context import require_org
-from openisms.core.validation import clean_text
+from openisms.core.validation import as_date, clean_text
 from openisms.leadership.models import Commitment, CommitmentKind
 
 TEXT = ("title", "description", "decided_by")
@@ -18,14 +18,10 @@ EARLIEST = dt.date(1990, 1, 1)
 
 
 def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise ValidationError({"date": "Give the date as YYYY-MM-DD."}) from None
+    day = as_date(value, "date")
+    if day is None:
+        raise ValidationError({"date": "Give the date of the decision or grant."})
+    return day
 
 
 def _decimal(value: Any, field: str) -> Decimal | None:

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from openisms.core.context import require_org
 from openisms.core.services.lookups import own
-from openisms.core.validation import clean_text
+from openisms.core.validation import as_date, clean_text
 from openisms.people.models import CommunicationItem, Person
-from openisms.people.services.staff import as_date
 
 REQUIRED = {
     "topic": "Say what is communicated.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from django.utils import timezone
 from openisms.core.context import require_org
 from openisms.core.models import Membership
 from openisms.core.services.lookups import own
-from openisms.core.validation import clean_text
+from openisms.core.validation import as_date, clean_text
 from openisms.people.models import (
     AssignmentStatus,
     Competence,
@@ -23,19 +22,6 @@ from openisms.people.models import (
 )
 
 PERSON_TEXT = ("full_name", "job_title", "department")
-
-
-def as_date(value: Any, field: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError({field: "Use a date such as 2025-03-31."}) from None
 
 
 # --- people -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from openisms.core.context import require_org
 from openisms.core.services.lookups import own, own_many
-from openisms.core.validation import clean_text
+from openisms.core.validation import as_date, clean_text
 from openisms.people.models import (
     AssignmentStatus,
     Campaign,
@@ -30,7 +30,6 @@ from openisms.people.models import (
     Person,
     TrainingAssignment,
 )
-from openisms.people.services.staff import as_date
 
 DEFAULT_PASS_SCORE = 80
 
