@@ -14,9 +14,11 @@ def b_objects(org_b, owner) -> dict[str, str]:
     issue = issues.create_issue({"title": "B secret issue", "kind": "internal",
                                  "category": "other"})  # fmt: skip
     party = parties.create_party({"name": "B secret party", "kind": "customer"})
+    # Linked to B's A.5.1: A's control page and SoA justification must never cite it.
     requirement = parties.create_obligation(
-        {"title": "B secret requirement", "source": "contract", "parties": [party]}
-    )
+        {"title": "B secret requirement", "source": "contract", "parties": [party],
+         "controls": ["A.5.1"]}
+    )  # fmt: skip
     draft = scope.start_draft(user=owner)
     scope.update_draft(draft, {"statement": "B secret scope statement"})
     return {

@@ -22,7 +22,9 @@ def b_objects(org_b, owner) -> dict[str, str]:
     approver = get_user_model().objects.get(username="b-approver")
     with acting_as(owner):
         document = documents.create_document(
-            {"title": "B secret policy", "content": "B secret text"}, user=owner
+            # Linked to B's A.5.1: A's control page, SoA and exports must never list it.
+            {"title": "B secret policy", "content": "B secret text", "controls": ["A.5.1"]},
+            user=owner,
         )
         version = document.latest_version
         files.attach_file(version, ContentFile(b"%PDF-1.4\n%%EOF\n", name="b-secret.pdf"))

@@ -308,14 +308,16 @@ def test_printable_view_and_pdf_of_the_approved_scope(members_a, approved_scope)
 
 def bulk_records(org, members, n: int) -> None:
     """``n`` more issues, parties, requirements and scope versions, with their links."""
-    from openisms.catalogue.models import Requirement
     from openisms.context.models import ScopeVersion
+    from openisms.controls.models import Control
+    from openisms.controls.services.setup import ensure_controls
     from openisms.risk.models import Risk
 
     with org_context(org), acting_as(members[Role.ISMS_MANAGER]):
         start = ContextIssue.objects.count()
         risks = list(Risk.objects.all()[:3]) or [create_risk({"title": "Linked risk"})]
-        controls = list(Requirement.objects.filter(kind="control")[:3])
+        ensure_controls()
+        controls = list(Control.objects.order_by("order")[:3])
         made = ContextIssue.objects.bulk_create(
             ContextIssue(organisation=org, ref=f"CI-X{start + i:05d}", title=f"Issue {i}",
                          kind="internal", category="other", effect="Some effect")
@@ -339,7 +341,7 @@ def bulk_records(org, members, n: int) -> None:
             for o, p in zip(obligations, party_list, strict=True)
         )
         Obligation.controls.through.objects.bulk_create(
-            Obligation.controls.through(obligation_id=o.pk, requirement_id=c.pk)
+            Obligation.controls.through(obligation_id=o.pk, control_id=c.pk)
             for o in obligations for c in controls
         )  # fmt: skip
         first = (ScopeVersion.objects.order_by("-number").values_list("number", flat=True)

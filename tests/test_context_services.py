@@ -10,6 +10,7 @@ from openisms.catalogue.models import Requirement
 from openisms.context import selectors
 from openisms.context.models import ScopeStatus, ScopeVersion
 from openisms.context.services import issues, parties, scope
+from openisms.controls.models import Control
 from openisms.core.context import acting_as, org_context
 from openisms.core.models import Approval
 from openisms.core.permissions import Role
@@ -21,6 +22,11 @@ pytestmark = pytest.mark.django_db
 
 def control(ref: str) -> Requirement:
     return Requirement.objects.get(framework__slug="iso27001-2022", ref=ref)
+
+
+def record(ref: str) -> Control:
+    """The current organisation's control record (requirements link to it)."""
+    return Control.objects.get(ref=ref)
 
 
 # --- issues -----------------------------------------------------------------------------------
@@ -94,15 +100,15 @@ def test_requirement_register_links_parties_controls_and_owner(org_a, org_b, mem
         assert inactive.ref == "REQ-0002"
 
         # for the SoA: a control → its (active) requirements
-        assert list(selectors.obligations_for_control(control("A.5.34"))) == [req]
-        assert set(selectors.obligations_for_control(control("A.5.34"), active_only=False)) == {
+        assert list(selectors.obligations_for_control(record("A.5.34"))) == [req]
+        assert set(selectors.obligations_for_control(record("A.5.34"), active_only=False)) == {
             req,
             inactive,
         }
         mapping = selectors.controls_to_obligations()
-        assert mapping[control("A.8.24").pk] == [req]
-        assert mapping[control("A.5.34").pk] == [req]
-        assert control("A.5.1").pk not in mapping
+        assert mapping[record("A.8.24").pk] == [req]
+        assert mapping[record("A.5.34").pk] == [req]
+        assert record("A.5.1").pk not in mapping
 
         for bad, field in [
             ({"controls": ["A.99.1"]}, "controls"),

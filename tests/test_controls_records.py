@@ -229,6 +229,9 @@ def test_every_validation_rule_appears_and_disappears(ctx, org_a):
     assert rules("A.5.31") == {"unlinked"}
     law = Obligation.objects.create(organisation=org_a, ref="CR-0001", title="GDPR", source="law")
     change(c, {"obligations": [law]}, user)
+    # A requirement of the register requires it, yet it is "not started": a warning now.
+    assert rules("A.5.31") == {"not_started_in_place"}
+    change(c, {"status": "planned"}, user)
     assert rules("A.5.31") == set()
     groups = {g["rule"]: g["count"] for g in validation.grouped(validation.findings())}
     assert set(groups) == set(validation.RULES) and groups["undecided"] == 90
@@ -251,6 +254,12 @@ def test_demo_soa_is_realistic_and_built_once(db):
         found = {f.rule for f in validation.findings()}
         assert "no_justification" not in found and "undecided" not in found
         assert "overdue" in found  # A.8.8 is late on purpose
+        # The SoA reads the links the document and requirements registers made (issue 9).
+        from openisms.controls.soa_rows import build_rows
+
+        rows = build_rows()
+        assert sum(bool(r["documents"]) for r in rows) >= 10
+        assert sum("Required by" in r["justification"] for r in rows) >= 10
         before = list(Control.objects.values_list("updated_at", flat=True))
         build_demo(org)
         assert list(Control.objects.values_list("updated_at", flat=True)) == before

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from openisms.core.context import Actor, acting_as, org_context
 from openisms.core.models.sequence import next_ref
 from openisms.core.permissions import Role
 from openisms.documents import checklist
-from openisms.documents.checklist import APPROVED, DRAFT, MISSING, OVERDUE
+from openisms.documents.checklist import APPROVED, DRAFT, MISSING, OVERDUE, RECORDED
 from openisms.documents.models import ChecklistLink, Document, DocumentVersion
 from openisms.people.models import (
     Competence,
@@ -85,9 +87,25 @@ def test_items_are_the_fifteen_of_the_brief():
     assert len(checklist.ITEMS) == 15
     clauses = [i.clause for i in checklist.ITEMS]
     assert clauses == ["4.3", "5.2", "6.1.2", "6.1.3", "6.1.3 d", "6.2", "7.2", "7.5.1 b", "8.1",
-                       "8.2", "8.3", "9.1", "9.2", "9.3", "10.2"]  # fmt: skip
+                       "8.2", "8.3", "9.1", "9.2.2", "9.3.3", "10.2"]  # fmt: skip
     for item in checklist.ITEMS:
         assert item.title and item.guidance and item.todo
+
+
+def test_items_cite_the_2022_sub_clause_that_asks_for_the_record():
+    """Each item names the most specific 2022 sub-clause (9.2.2, not 9.2, since 2022 split it)."""
+    data = Path(checklist.__file__).parents[1] / "catalogue/data/iso27001-2022/clauses.csv"
+    with data.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    refs = {r["ref"] for r in rows}
+    parents = {r["parent"] for r in rows if r["parent"]}
+    for item in checklist.ITEMS:
+        sub_clause = item.clause.split(" ")[0]  # "7.5.1 b" → 7.5.1 (b is a list item in it)
+        assert sub_clause in refs, item.key
+        assert sub_clause not in parents, f"{item.key}: {sub_clause} has sub-clauses in 2022"
+    by_key = {i.key: i.clause for i in checklist.ITEMS}
+    assert by_key["internal_audit"] == "9.2.2"
+    assert by_key["management_review"] == "9.3.3"
 
 
 def test_a_new_organisation_has_everything_missing_but_the_unapproved_default_method(ctx):
@@ -103,8 +121,8 @@ def test_a_new_organisation_has_everything_missing_but_the_unapproved_default_me
     for r in results.values():
         assert r.todo
     counts = checklist.summary(list(results.values()))
-    assert counts == {"total": 15, "approved": 0, "review_overdue": 0, "draft": 2,
-                      "missing": 13, "complete": False}  # fmt: skip
+    assert counts == {"total": 15, "in_place": 0, "approved": 0, "recorded": 0, "overdue": 0,
+                      "draft": 2, "missing": 13, "complete": False}  # fmt: skip
 
 
 def test_scope_missing_draft_approved(ctx):
@@ -181,14 +199,16 @@ def test_risk_method_draft_until_approved_and_again_after_a_change(ctx):
     assert r.status == DRAFT and "changed since" in r.detail
 
 
-def test_competence_missing_draft_approved_overdue(ctx):
+def test_competence_missing_recorded_overdue(ctx):
     org = owner_org()
     assert by_key()["competence"].status == MISSING
     person = Person.objects.create(organisation=org, full_name="Pat")
     course = Course.objects.create(organisation=org, title="Awareness")
     a = TrainingAssignment.objects.create(organisation=org, person=person, course=course)
+    # Assigned training is no evidence of competence yet: still missing, with a way forward.
     r = by_key()["competence"]
-    assert (r.status, r.reference) == (DRAFT, "1 training assignment")
+    assert r.status == MISSING and "1 training assignment is open" in r.detail
+    assert r.todo_url == f"/o/{org.slug}/people/training/"
     skill = Competence.objects.create(organisation=org, name="Lead auditor")
     held = PersonCompetence.objects.create(
         organisation=org, person=person, competence=skill, expires_on=TODAY - dt.timedelta(days=1)
@@ -196,13 +216,15 @@ def test_competence_missing_draft_approved_overdue(ctx):
     assert by_key()["competence"].status == OVERDUE
     held.expires_on = None
     held.save()
+    # Records need no approval: "recorded", never "approved" (nobody approved anything).
     r = by_key()["competence"]
-    assert (r.status, r.reference) == (APPROVED, "1 competence record")
+    assert (r.status, r.reference) == (RECORDED, "1 competence record")
+    assert r.in_place and r.status_label == "Recorded"
     held.delete()
     a.status, a.completed_on, a.score = "completed", TODAY, 90
     a.save()
     r = by_key()["competence"]
-    assert (r.status, r.reference) == (APPROVED, "1 training completion")
+    assert (r.status, r.reference) == (RECORDED, "1 training completion")
 
 
 def test_documented_information_needs_a_published_procedure_standard_or_plan(ctx):
@@ -231,19 +253,23 @@ def test_risk_assessment_results(ctx):
 
     update_risk(risk, {"inherent_likelihood": 3, "inherent_impact": 4})
     r = by_key()["risk_assessment_results"]
-    assert (r.status, r.reference) == (APPROVED, "1 of 1 risks assessed")
+    assert (r.status, r.reference) == (RECORDED, "1 of 1 risks assessed")
+    assert r.todo == "" and r.todo_url is None
     # Nothing reassessed within the method's review period (12 months by default).
     Risk.objects.filter(pk=risk.pk).update(updated_at=timezone.now() - dt.timedelta(days=400))
     r = by_key()["risk_assessment_results"]
     assert r.status == OVERDUE and "12 months" in r.detail
+    assert r.todo_url == f"/o/{owner_org().slug}/risk/register/"
 
 
 def test_risk_treatment_results(ctx):
     assert by_key()["risk_treatment_results"].status == MISSING
+    # The plan needs an owner per risk before it can be approved (6.1.2 c 2).
     risk = create_risk({"title": "Ransomware", "inherent_likelihood": 4, "inherent_impact": 5,
-                        "treatment": "mitigate"})  # fmt: skip
+                        "treatment": "mitigate", "owner": ctx[Role.ISMS_MANAGER]})  # fmt: skip
     r = by_key()["risk_treatment_results"]
     assert r.status == DRAFT and "not approved" in r.detail
+    assert r.todo_url == f"/o/{owner_org().slug}/risk/plan/" and "approve" in r.todo
     plan_service.sign_plan(user=ctx[Role.APPROVER])
     r = by_key()["risk_treatment_results"]
     assert (r.status, r.reference) == (APPROVED, "Risk treatment plan")
@@ -326,11 +352,72 @@ def test_providers_are_pluggable(ctx):
 
 
 def test_summary_bar_is_svg_without_style():
-    counts = {"total": 15, "approved": 5, "review_overdue": 1, "draft": 2, "missing": 7}
+    counts = {"total": 15, "in_place": 7, "approved": 5, "recorded": 2, "overdue": 1, "draft": 2,
+              "missing": 5}  # fmt: skip
     svg = checklist.summary_bar(counts)
     assert svg.startswith("<svg") and "style" not in svg
-    assert "5 of 15 approved and current" in svg
-    assert svg.count("<rect") == 4
+    assert "7 of 15 in place: 5 approved, 2 recorded" in svg
+    assert svg.count("<rect") == 5
+
+
+# -- what to do: open the record to fix, or the page to create it --------------------------------
+
+
+def test_statuses_are_the_five_that_say_what_is_true():
+    assert checklist.STATUSES == ("approved", "recorded", "overdue", "draft", "missing")
+    assert set(checklist.IN_PLACE) == {"approved", "recorded"}
+
+
+def test_review_overdue_links_to_that_document_not_a_new_document_form(ctx):
+    doc = make_doc(ctx[Role.ISMS_MANAGER], kind="policy", status="published",
+                   template_key="information-security-policy",
+                   next_review=TODAY - dt.timedelta(days=2))  # fmt: skip
+    r = by_key()["policy"]
+    document_page = f"/o/{owner_org().slug}/documents/{doc.pk}/"
+    assert r.status == OVERDUE and r.url == document_page
+    assert r.todo_url == document_page
+    assert doc.ref in r.todo and "review" in r.todo.lower()
+    assert r.todo_action == "records.view"
+    # The same for a document linked to a link-only item.
+    checklist.link_document("objectives", doc)
+    r = by_key()["objectives"]
+    assert (r.status, r.todo_url) == (OVERDUE, document_page)
+
+
+def test_a_draft_links_to_the_record_to_finish(ctx):
+    org = owner_org()
+    doc = make_doc(ctx[Role.ISMS_MANAGER], kind="procedure", status="in_review")
+    r = by_key()["documented_information"]
+    assert (r.status, r.todo_url) == (DRAFT, f"/o/{org.slug}/documents/{doc.pk}/")
+    assert r.todo == f"Have {doc.ref} v1 approved, then publish it."
+    v1 = ScopeVersion.objects.create(organisation=org, number=1, statement="All of it")
+    r = by_key()["scope"]
+    assert r.status == DRAFT and r.todo_url == r.url and str(v1.pk) in r.todo_url
+    assert "approve" in r.todo
+    r = by_key()["risk_assessment_process"]
+    assert r.todo_url == f"/o/{org.slug}/risk/method/"
+    assert "approve" in r.todo
+
+
+def test_missing_items_link_to_the_page_that_creates_the_record(ctx):
+    org = owner_org()
+    results = by_key()
+    new_document = f"/o/{org.slug}/documents/new/"
+    for key in ("objectives", "operational_planning", "internal_audit", "policy"):
+        assert results[key].todo_url == new_document, key
+        assert results[key].todo_action == "documents.create"
+    assert results["scope"].todo_url == f"/o/{org.slug}/context/scope/"
+    assert results["soa"].todo_url == f"/o/{org.slug}/controls/soa/"
+    assert results["risk_assessment_results"].todo_url == f"/o/{org.slug}/risk/register/"
+    for r in results.values():
+        assert r.todo_action == "records.view" or r.todo_action == "documents.create"
+
+
+def test_in_place_items_have_nothing_to_do(ctx):
+    doc = make_doc(ctx[Role.ISMS_MANAGER], status="published")
+    checklist.link_document("objectives", doc)
+    r = by_key()["objectives"]
+    assert (r.status, r.todo, r.todo_url) == (APPROVED, "", None)
 
 
 # -- constant queries ---------------------------------------------------------------------------

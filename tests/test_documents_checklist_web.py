@@ -50,7 +50,7 @@ def test_every_role_sees_the_page_only_editors_get_link_controls(org_a, members_
         response = login(user).get(page_url(org_a))
         assert response.status_code == 200, role
         body = response.content.decode()
-        assert "0 of 15" in body and "approved and current" in body
+        assert "<strong>0 of 15</strong> in place" in body
         assert 'class="checklist-bar"' in body and "style=" not in body
         assert "What to do:" in body
         assert ("Link a document" in body) == (role in EDITORS), role
@@ -58,10 +58,41 @@ def test_every_role_sees_the_page_only_editors_get_link_controls(org_a, members_
 
 def test_empty_organisation_page_says_what_to_do(org_a, members_a):
     body = login(members_a[Role.VIEWER]).get(page_url(org_a)).content.decode()
-    assert "Nothing is approved and current yet. Start with the scope" in body
+    assert "Nothing is in place yet. Start with the scope" in body
     for item in checklist.ITEMS:
-        assert item.title in body and item.todo in body
+        assert item.title in body
+        if not item.key.endswith("_process"):
+            assert item.todo in body
+    # The method in force is a draft: what to do names it and the page opens it.
+    assert "Review risk method v1 and have top management approve it." in body
     assert body.count('data-status="missing"') == 13
+    # 2022 numbering on the page too.
+    assert '<td class="clause">9.2.2</td>' in body and '<td class="clause">9.3.3</td>' in body
+
+
+def test_what_to_do_links_respect_the_role(org_a, members_a):
+    new_document = f'href="/o/{org_a.slug}/documents/new/"'
+    scope_page = f'href="/o/{org_a.slug}/context/scope/"'
+    viewer = login(members_a[Role.VIEWER]).get(page_url(org_a)).content.decode()
+    # A viewer may open the scope page but not the new-document form (403): no link to it.
+    assert scope_page in viewer and new_document not in viewer
+    editor = login(members_a[Role.CONTRIBUTOR]).get(page_url(org_a)).content.decode()
+    assert new_document in editor and ">Create it<" in editor
+
+
+def test_review_overdue_item_links_to_its_document(org_a, members_a):
+    import datetime as dt
+
+    doc = make_doc(org_a, members_a[Role.ISMS_MANAGER], title="Objectives")
+    with org_context(org_a), acting_as(Actor(user_id=None, label="tests")):
+        Document.objects.filter(pk=doc.pk).update(next_review=dt.date(2020, 3, 1))
+        checklist.link_document("objectives", doc)
+    body = login(members_a[Role.VIEWER]).get(page_url(org_a)).content.decode()
+    row = body.split('id="item-objectives"')[1].split("</tr>")[0]
+    assert 'data-status="overdue"' in row and "Review overdue" in row
+    assert "its review was due on 1 Mar 2020" in row
+    assert f'<a class="todo-link" href="/o/{org_a.slug}/documents/{doc.pk}/">Open it' in row
+    assert "/documents/new/" not in row
 
 
 def test_page_shows_the_satisfying_record_and_links(org_a, members_a):
@@ -72,7 +103,7 @@ def test_page_shows_the_satisfying_record_and_links(org_a, members_a):
     assert response["Location"].endswith("#item-objectives")
     body = client.get(page_url(org_a)).content.decode()
     assert f"{doc.ref} v1" in body
-    assert "1 of 15" in body
+    assert "<strong>1 of 15</strong> in place" in body
     document_page = checklist.page_url(checklist.DOCUMENT_PAGES, org_a.slug, doc.pk)
     if document_page:  # document control's pages are another part of the app
         assert f'<a href="{document_page}">{doc.ref} v1</a>' in body
@@ -147,6 +178,9 @@ def test_navigation_and_dashboard_panel(org_a, members_a):
     client = login(members_a[Role.VIEWER])
     body = client.get(f"/o/{org_a.slug}/").content.decode()
     assert "Mandatory documented information: 0 of 15 in place" in body
+    # The panel's items link where the viewer may go: the scope page, not the new-document form.
+    assert f'<a href="/o/{org_a.slug}/context/scope/">Scope of the ISMS</a>' in body
+    assert f'href="/o/{org_a.slug}/documents/new/"' not in body
     assert '<svg class="checklist-bar"' in body
     assert page_url(org_a) in body
     assert ">Mandatory documents<" in body
@@ -203,7 +237,30 @@ def test_api_lists_items_with_status_and_reference(api, org_a, members_a):
     assert [i["clause"] for i in data["items"]][:3] == ["4.3", "5.2", "6.1.2"]
     method = data["items"][2]
     assert method["status"] == "draft" and method["reference"] == "Risk method v1"
-    assert method["todo"]
+    assert method["todo"] and method["todo_url"] == f"/o/{org_a.slug}/risk/method/"
+    assert method["status_label"] == "Draft" and method["in_place"] is False
+    assert set(data["summary"]) == {"total", "in_place", "approved", "recorded", "overdue",
+                                    "draft", "missing", "complete"}  # fmt: skip
+    clauses = {i["key"]: i["clause"] for i in data["items"]}
+    assert (clauses["internal_audit"], clauses["management_review"]) == ("9.2.2", "9.3.3")
+
+
+def test_api_says_recorded_not_approved_for_training_records(api, org_a):
+    from openisms.people.models import Competence, Person, PersonCompetence
+
+    with org_context(org_a), acting_as(Actor(user_id=None, label="tests")):
+        person = Person.objects.create(organisation=org_a, full_name="Pat")
+        skill = Competence.objects.create(organisation=org_a, name="Lead auditor")
+        PersonCompetence.objects.create(organisation=org_a, person=person, competence=skill)
+    data = api(Role.AUDITOR).get("/api/v1/documents/checklist").json()
+    item = next(i for i in data["items"] if i["key"] == "competence")
+    assert (item["status"], item["status_label"], item["in_place"]) == (
+        "recorded",
+        "Recorded",
+        True,
+    )
+    assert item["todo"] == "" and item["todo_url"] is None
+    assert (data["summary"]["recorded"], data["summary"]["approved"]) == (1, 0)
 
 
 def test_api_link_and_unlink(api, org_a, members_a):
@@ -270,7 +327,15 @@ def test_cli_text_lists_every_item_and_exits_1_when_missing(org_a, members_a):
         assert any(item.clause in ln and item.title in ln for ln in lines), item.key
     objectives = next(ln for ln in lines if "Information security objectives" in ln)
     assert "approved" in objectives and f"{doc.ref} v1" in objectives
-    assert "1 of 15 approved and current" in out
+    assert "1 of 15 in place (1 approved, 0 recorded)" in out
+    # 2022 sub-clauses, and what to do under each item not in place, with the page to do it on.
+    audit = lines.index(next(ln for ln in lines if "Internal audit programme" in ln))
+    assert lines[audit].startswith("9.2.2 ")
+    assert (
+        "what to do:" in lines[audit + 1]
+        and f"(/o/{org_a.slug}/documents/new/)" in lines[audit + 1]
+    )
+    assert next(ln for ln in lines if "Results of management reviews" in ln).startswith("9.3.3 ")
 
 
 def test_cli_json_and_exit_0_when_nothing_is_missing(org_a, members_a):
@@ -290,8 +355,9 @@ def test_cli_json_and_exit_0_when_nothing_is_missing(org_a, members_a):
     soa = next(i for i in data["items"] if i["key"] == "soa")
     assert (soa["status"], soa["reference"]) == ("draft", f"{draft.ref} v1")
     # Text mode says the same, and exits 0 too.
+    assert soa["todo"] and soa["todo_url"] == f"/o/alpha/documents/{draft.pk}/"
     out, _, code = run_check("documents", org="alpha", format="text")
-    assert code == 0 and "14 of 15 approved and current" in out
+    assert code == 0 and "14 of 15 in place (14 approved, 0 recorded)" in out
 
 
 def test_cli_json_exit_1_when_missing(org_a):

@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from openisms.catalogue.models import Requirement
+from openisms.controls.models import Control
+from openisms.controls.services.setup import ensure_controls
 from openisms.core.context import org_context, require_org
 from openisms.core.models.sequence import next_ref
 from openisms.core.permissions import Role
@@ -67,7 +68,8 @@ def make_document(owner, title="Access control policy", versions=("published",),
         next_review=next_review,
     )
     if controls:
-        document.controls.set(Requirement.objects.filter(ref__in=controls))
+        ensure_controls()
+        document.controls.set(Control.objects.filter(ref__in=controls))
     now = timezone.now()
     for number, status in enumerate(versions, start=1):
         version = DocumentVersion.objects.create(
@@ -135,7 +137,7 @@ def test_docx_has_the_control_block_the_content_and_the_history(org_a, owner, me
     assert facts["Review cycle"] == "Every 12 months"
     assert facts["Next review"] == "2031-05-01"
     assert facts["Change summary"] == "change 2"
-    assert facts["Annex A controls"] == "A.5.15, A.8.5"
+    assert facts["Controls"] == "A.5.15, A.8.5"
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Head")]
     assert ("Heading 1", "Access control policy") in headings
     assert ("Heading 2", "1. Purpose") in headings
@@ -390,9 +392,10 @@ def _bulk_documents(org, owner, n: int, start: int) -> None:
         d.published_version = v
         d.latest_version = v
     plain(Document).bulk_update(docs, ["published_version", "latest_version"])
-    control = Requirement.objects.get(framework__slug="iso27001-2022", ref="A.5.1")
+    ensure_controls()
+    control = Control.objects.get(ref="A.5.1")
     through = Document.controls.through
-    plain(through).bulk_create([through(document=d, requirement=control) for d in docs])
+    plain(through).bulk_create([through(document=d, control=control) for d in docs])
     person = Person.objects.create(full_name=f"Reader {start}")
     plain(Acknowledgement).bulk_create(
         [Acknowledgement(organisation=org, version=v, person=person) for v in versions]

@@ -24,6 +24,7 @@ EXPECTED = {
     "catalogue.view": {OW, M, C, A, AU, V},
     "audit_trail.view": {OW, M, AU},
     "audit_trail.verify": {OW, M, AU},
+    "audit_trail.anchor": {OW, M},
     "approvals.view": {OW, M, C, A, AU, V},
     "approvals.request": {OW, M, C},
     "approvals.decide": {OW, A},
@@ -95,6 +96,7 @@ PAGES = {
     "/o/alpha/": "org.view",
     "/o/alpha/members/": "members.view",
     "/o/alpha/audit-trail/": "audit_trail.view",
+    "/o/alpha/audit-trail/anchor/": "audit_trail.anchor",
     "/o/alpha/approvals/": "approvals.view",
     "/o/alpha/tokens/": "api_tokens.manage_own",
     "/o/alpha/catalogue/": "catalogue.view",
@@ -119,6 +121,7 @@ def test_api_follows_the_map(members_a, org_a):
     routes = {
         "/api/v1/audit-trail": "audit_trail.view",
         "/api/v1/audit-trail/verify": "audit_trail.verify",
+        "/api/v1/audit-trail/anchor": "audit_trail.anchor",
         "/api/v1/approvals": "approvals.view",
         "/api/v1/tokens": "api_tokens.manage_own",
         "/api/v1/organisations/alpha/members": "members.view",

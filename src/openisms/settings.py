@@ -10,7 +10,7 @@ import os
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
-from openisms.home import data_dir, secret_key
+from openisms.home import audit_key, data_dir, secret_key
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -23,6 +23,9 @@ def _env_list(name: str, default: str) -> list[str]:
 
 HOME = data_dir()
 SECRET_KEY = os.environ.get("OPENISMS_SECRET_KEY") or secret_key(HOME)
+# Keys the audit chain (HMAC-SHA-256); kept out of the database. "KEY" in the name keeps it off
+# Django's debug pages; AUDIT_KEY_SOURCE names where it came from, for status pages.
+AUDIT_KEY, AUDIT_KEY_SOURCE = audit_key(HOME)
 DEBUG = _env_bool("OPENISMS_DEBUG")
 ALLOWED_HOSTS = _env_list("OPENISMS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("OPENISMS_CSRF_TRUSTED_ORIGINS", "")

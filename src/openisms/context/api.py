@@ -6,8 +6,8 @@ Every route acts in the caller's organisation (``api.auth.org_route``): ``api_is
 
 from ninja import Router
 
-from openisms.context import api_issues, api_parties, api_scope
+from openisms.context import api_exports, api_issues, api_parties, api_scope
 
 router = Router(tags=["context"])
-for part in (api_issues, api_parties, api_scope):
+for part in (api_issues, api_parties, api_scope, api_exports):
     router.add_router("", part.router)

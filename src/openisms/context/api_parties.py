@@ -16,6 +16,7 @@ from openisms.context import selectors
 from openisms.context.api_common import choice
 from openisms.context.models import InterestedParty, Obligation, ObligationSource, PartyKind
 from openisms.context.services import parties as svc
+from openisms.controls.links import MAX_LINKS
 
 router = Router()
 PARTY_TEXT = ("name", "description", "expectations")
@@ -169,7 +170,9 @@ class RequirementOut(Schema):
     owner: str | None = Field(..., description="username")
     parties: list[uuid.UUID] = Field(..., description="ids of the interested parties")
     party_names: list[str]
-    controls: list[str] = Field(..., description="Annex A refs, e.g. A.5.31")
+    controls: list[str] = Field(
+        ..., description="refs of the controls that address it: Annex A (A.5.31) or own"
+    )
     is_active: bool
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -185,7 +188,9 @@ class RequirementIn(JsonObject):
     how_addressed: Text = Field("", max_length=LONG)
     owner: Text | None = Field(None, max_length=150, description="username of a member")
     parties: list[uuid.UUID] = Field([], max_length=500, description="interested party ids")
-    controls: list[Text] = Field([], max_length=200, description="Annex A refs, e.g. A.5.31")
+    controls: list[Text] = Field(
+        [], max_length=MAX_LINKS, description="control refs: Annex A (A.5.31) or own (CTRL-001)"
+    )
     is_active: bool = True
 
 
@@ -199,7 +204,7 @@ class RequirementPatch(JsonObject):
     how_addressed: Text | None = Field(None, max_length=LONG)
     owner: Text | None = Field(None, max_length=150)
     parties: list[uuid.UUID] | None = Field(None, max_length=500)
-    controls: list[Text] | None = Field(None, max_length=200)
+    controls: list[Text] | None = Field(None, max_length=MAX_LINKS)
     is_active: bool | None = None
 
 
@@ -208,7 +213,7 @@ class RequirementFilters(PageParams):
     active: Text = Field("", max_length=5, description="yes or no")
     owner: Text = Field("", max_length=150, description="username")
     party: Text = Field("", max_length=40, description="interested party id")
-    control: Text = Field("", max_length=20, description="Annex A ref, e.g. A.5.31")
+    control: Text = Field("", max_length=30, description="control ref, e.g. A.5.31 or CTRL-001")
     q: Text = Field("", max_length=100, description="words in the title, reference or text")
 
 
@@ -225,7 +230,7 @@ def requirement_out(o: Obligation) -> dict[str, Any]:
         "owner": username(o.owner),
         "parties": [p.pk for p in parties],
         "party_names": [p.name for p in parties],
-        "controls": [c.ref for c in sorted(o.controls.all(), key=lambda c: c.order)],
+        "controls": [c.ref for c in sorted(o.controls.all(), key=lambda c: (c.order, c.ref))],
         "is_active": o.is_active,
         "created_at": o.created_at,
         "updated_at": o.updated_at,
@@ -245,8 +250,7 @@ def _resolve(data: dict[str, Any]) -> dict[str, Any]:
     if "parties" in data:
         data["parties"] = [str(p) for p in data["parties"] or []]
     if "controls" in data:
-        # Annex A refs of ISO/IEC 27001:2022 only: the service looks them up in that framework
-        # (the 2013 edition has refs of the same shape).
+        # Refs of the organisation's controls: the service resolves them (unknown ones: 400).
         data["controls"] = data["controls"] or []
     return data
 

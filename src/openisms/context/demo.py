@@ -3,6 +3,8 @@ register and an approved scope v1, written through the services so the audit tra
 ISMS manager as their author and top management's real sign-off of the scope.
 
 Idempotent: once the organisation has any context record, the builder leaves it alone.
+The context comes first in the story (:class:`openisms.core.demo.When`); the issues are linked
+to the risks once the risk assessment has found them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openisms.core.context import Actor, acting_as
+from openisms.core.demo import DemoStep, When, schedule
 from openisms.core.models import Membership, Organisation
 
 DEMO_DATA = Path(__file__).resolve().parent / "data" / "demo.json"
@@ -31,10 +34,10 @@ def _has_context() -> bool:
     )
 
 
-def build_demo(org: Organisation) -> None:
-    """Fill the demo organisation's context (runs inside its organisation context)."""
+def build_demo(org: Organisation) -> list[DemoStep]:
+    """The context's steps for the demo organisation (none once it has any context record)."""
     if _has_context():
-        return
+        return []
     data = load_data()
     members = {
         m.user.username: m
@@ -44,37 +47,61 @@ def build_demo(org: Organisation) -> None:
     }
     author = members.get(AUTHOR)
     actor = Actor(user_id=author.user.pk, label=AUTHOR) if author else Actor(None, "openisms demo")
-    with acting_as(actor):
-        _build_issues(data["issues"])
-        parties = _build_parties(data["parties"])
-        _build_requirements(data["requirements"], parties, members)
-        draft = _build_scope(data["scope"], author.user if author else None)
-    approver = members.get(APPROVER)
-    if approver is not None:
+    state: dict[str, Any] = {}
+
+    def context() -> None:
+        with acting_as(actor):
+            state["issues"] = _build_issues(data["issues"])
+            parties = _build_parties(data["parties"])
+            _build_requirements(data["requirements"], parties, members)
+            state["draft"] = _build_scope(data["scope"], author.user if author else None)
+
+    def approve() -> None:
         from openisms.context.services import scope as scope_svc
 
+        approver = members.get(APPROVER)
+        if approver is None:
+            return
         with acting_as(Actor(user_id=approver.user.pk, label=APPROVER)):
             scope_svc.approve(
-                draft, approver=approver.user, role=approver.role,
+                state["draft"], approver=approver.user, role=approver.role,
                 comment=data["scope"].get("comment", ""),
             )  # fmt: skip
+
+    def link() -> None:
+        with acting_as(actor):
+            _link_issues(data["issues"], state["issues"])
+
+    return schedule(
+        [
+            DemoStep(When.CONTEXT, context, "context and scope draft"),
+            DemoStep(When.SCOPE_APPROVED, approve, "scope approved"),
+            DemoStep(When.ISSUES_LINKED, link, "issues linked to risks"),
+        ]
+    )
 
 
 def _usernames(data: dict[str, Any]) -> set[str]:
     return {AUTHOR, APPROVER} | {r["owner"] for r in data["requirements"] if r.get("owner")}
 
 
-def _build_issues(items: list[dict[str, Any]]) -> None:
+def _build_issues(items: list[dict[str, Any]]) -> list[Any]:
     from openisms.context.services.issues import create_issue
+
+    return [create_issue({k: v for k, v in item.items() if k != "risks"}) for item in items]
+
+
+def _link_issues(items: list[dict[str, Any]], issues: list[Any]) -> None:
+    from openisms.context.services.issues import update_issue
     from openisms.risk.models import Risk
 
     titles = {t for item in items for t in item.get("risks", [])}
     # By title: the risk demo's refs depend on its order; a risk someone removed is skipped.
     risks = {r.title: r for r in Risk.objects.filter(title__in=titles).order_by("ref")}
-    for item in items:
-        values = {k: v for k, v in item.items() if k != "risks"}
-        values["risks"] = [risks[t] for t in item.get("risks", []) if t in risks]
-        create_issue(values)
+    for item, issue in zip(items, issues, strict=True):
+        found = [risks[t] for t in item.get("risks", []) if t in risks]
+        if found:
+            update_issue(issue, {"risks": found})
 
 
 def _build_parties(items: list[dict[str, Any]]) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 
-from openisms.catalogue.models import Requirement
 from openisms.context.models import (
     ContextIssue,
     InterestedParty,
@@ -19,6 +18,7 @@ from openisms.context.models import (
 )
 from openisms.context.models.scope import BOUNDARY_FIELDS
 from openisms.context.services.scope import BOUNDARY_LABELS
+from openisms.controls import links
 from openisms.core.access import member_users
 from openisms.risk.forms_assets import MemberChoiceField
 from openisms.risk.models import Risk
@@ -132,7 +132,13 @@ class ObligationForm(forms.Form):
         **_multi("Interested parties", "Who requires it. " + MULTI_HINT)
     )
     controls = RefChoiceField(
-        **_multi("Annex A controls", "Controls that address it (for the SoA). " + MULTI_HINT, 12)
+        **_multi(
+            "Controls",
+            "Controls that address it (Annex A and your own); the SoA cites it as the reason "
+            "to include them. " + MULTI_HINT,
+            12,
+        ),
+        to_field_name="ref",
     )
     is_active = forms.BooleanField(
         required=False, initial=True, label="Active",
@@ -146,15 +152,13 @@ class ObligationForm(forms.Form):
                 "reference": instance.reference, "description": instance.description,
                 "how_addressed": instance.how_addressed, "owner": instance.owner_id,
                 "parties": list(instance.parties.values_list("pk", flat=True)),
-                "controls": list(instance.controls.values_list("pk", flat=True)),
+                "controls": list(instance.controls.values_list("ref", flat=True)),
                 "is_active": instance.is_active,
             })  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = member_users()
         self.fields["parties"].queryset = InterestedParty.objects.order_by("name")
-        self.fields["controls"].queryset = Requirement.objects.filter(
-            framework__slug="iso27001-2022", kind="control"
-        ).order_by("order")
+        self.fields["controls"].queryset = links.choices()
 
     def service_data(self) -> dict[str, Any]:
         cd = self.cleaned_data

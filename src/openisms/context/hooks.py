@@ -16,3 +16,6 @@ def register() -> None:
         ("ISMS scope", "core:context:scope"),
     ]:
         navigation.register("context", NavItem(label, url_name, "records.view"))
+    from openisms.context import exports
+
+    exports.register()

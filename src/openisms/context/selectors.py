@@ -1,7 +1,9 @@
 """Reads of the context module: filtered lists, the scope in force, requirements per control.
 
-``obligations_for_control`` and ``controls_to_obligations`` feed the Statement of Applicability
-(issue 5): the legal, regulatory and contractual requirements that justify including a control.
+``obligations_for_control`` and ``controls_to_obligations`` read the one link between the
+register and the organisation's controls (``controls.Control.obligations``, reached here as
+``Obligation.controls``): the legal, regulatory and contractual requirements that justify
+including a control in the Statement of Applicability.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from openisms.catalogue.models import Requirement
 from openisms.context.models import ContextIssue, InterestedParty, Obligation, ScopeVersion
 from openisms.context.services import scope as scope_svc
+from openisms.controls.models import Control
 from openisms.risk.models import Risk
 
 ISSUE_FILTERS = ("kind", "category", "active", "q")
@@ -85,7 +87,7 @@ def obligations(filters: dict[str, Any] | None = None) -> QuerySet[Obligation]:
         except ValueError:  # not an id: nothing matches
             return qs.none()
     if f.get("control"):
-        qs = qs.filter(controls__ref=f["control"], controls__framework__slug="iso27001-2022")
+        qs = qs.filter(controls__ref=f["control"])
     if f.get("q"):
         q = f["q"]
         qs = qs.filter(
@@ -100,31 +102,36 @@ def obligations(filters: dict[str, Any] | None = None) -> QuerySet[Obligation]:
 def with_links(qs: QuerySet[Obligation]) -> QuerySet[Obligation]:
     return qs.prefetch_related(
         Prefetch("parties", queryset=InterestedParty.unscoped.only("id", "name").order_by("name")),
-        Prefetch("controls", queryset=Requirement.objects.only("id", "ref", "title", "order")),
+        Prefetch("controls", queryset=_controls().only("id", "ref", "title", "order")),
     )
 
 
 # --- for the Statement of Applicability ----------------------------------------------------
 
 
-def obligations_for_control(control: Requirement, *, active_only: bool = True) -> QuerySet:
-    """Requirements of the register that name ``control`` (an Annex A catalogue requirement)."""
+def _controls() -> QuerySet:
+    # Reached through the organisation's own requirements: no second organisation filter.
+    return Control.unscoped.order_by("order", "ref")
+
+
+def obligations_for_control(control: Any, *, active_only: bool = True) -> QuerySet:
+    """Requirements of the register linked to ``control`` (a ``controls.Control`` record)."""
     qs = Obligation.objects.filter(controls=control).select_related("owner")
     if active_only:
         qs = qs.filter(is_active=True)
     return qs.order_by("ref")
 
 
-def controls_to_obligations(*, active_only: bool = True) -> dict[int, list[Obligation]]:
+def controls_to_obligations(*, active_only: bool = True) -> dict[Any, list[Obligation]]:
     """Every control linked from the register → its requirements, in two queries whatever the
-    size: keyed by the catalogue ``Requirement`` id."""
+    size: keyed by the ``controls.Control`` id."""
     through = Obligation.controls.through
     qs = Obligation.objects.all()
     if active_only:
         qs = qs.filter(is_active=True)
     by_id = {o.pk: o for o in qs.select_related("owner").order_by("ref")}
-    result: dict[int, list[Obligation]] = defaultdict(list)
-    links = through.objects.filter(obligation__in=qs).values_list("requirement_id", "obligation_id")
+    result: dict[Any, list[Obligation]] = defaultdict(list)
+    links = through.objects.filter(obligation__in=qs).values_list("control_id", "obligation_id")
     for control_id, obligation_id in links.order_by("obligation__ref"):
         result[control_id].append(by_id[obligation_id])
     return dict(result)

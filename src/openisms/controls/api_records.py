@@ -51,10 +51,12 @@ class ControlOut(Schema):
 class ControlDetail(ControlOut):
     attributes: dict[str, list[str]]
     risk_refs: list[str]
-    obligation_refs: list[str] = Field(..., description="linked requirements (context)")
-    linked_obligations: list[str] = Field(..., description="refs linked on this control")
-    document_ids: list[uuid.UUID] = Field(..., description="documents linked on this control")
-    related_documents: list[str] = Field(..., description="refs of all related documents")
+    obligation_refs: list[str] = Field(
+        ..., description="refs of the linked requirements of the register (one link, either side)"
+    )
+    linked_obligations: list[str] = Field(..., description="the same refs (kept for clients)")
+    document_ids: list[uuid.UUID] = Field(..., description="ids of the linked documents")
+    related_documents: list[str] = Field(..., description="refs of the linked documents")
     evidence_refs: list[str]
 
 
@@ -97,11 +99,13 @@ class ControlFilters(PageParams):
 class FindingOut(Schema):
     rule: str
     title: str
+    severity: str = Field(..., description="blocks (refuses freezing the SoA) or warns")
     blocking: bool
-    control_id: uuid.UUID
+    control_id: uuid.UUID | None = Field(None, description="empty for SoA-wide findings")
     control_ref: str
+    record: str = Field(..., description="what the finding concerns")
     message: str
-    link: str
+    link: str = Field(..., description="page of the record; empty if the caller may not open it")
 
 
 class ValidationOut(Schema):
@@ -154,11 +158,19 @@ def _detail(control_id: Any) -> dict[str, Any]:
         **_out(c),
         "attributes": (c.requirement.attributes or {}) if c.requirement else {},
         "risk_refs": [r.ref for r in selectors.risks_for(c)],
-        "obligation_refs": [o.ref for o in selectors.obligations_for(c)],
-        "linked_obligations": sorted(o.ref for o in c.obligations.all()),
-        "document_ids": sorted((d.pk for d in c.documents.all()), key=str),
-        "related_documents": [d.ref for d in selectors.documents_for(c)],
+        **_links(c),
         "evidence_refs": [e.ref for e in selectors.evidence_for(c)],
+    }
+
+
+def _links(c: Control) -> dict[str, Any]:
+    obligations = [o.ref for o in selectors.obligations_for(c)]
+    documents = list(selectors.documents_for(c))
+    return {
+        "obligation_refs": obligations,
+        "linked_obligations": obligations,
+        "document_ids": sorted((d.pk for d in documents), key=str),
+        "related_documents": [d.ref for d in documents],
     }
 
 
@@ -200,7 +212,7 @@ def list_controls(request: HttpRequest, filters: Query[ControlFilters]):
 @org_route("records.view")
 def control_validation(request: HttpRequest):
     ensure_controls()
-    items = validation.findings()
+    items = validation.for_role(validation.findings(), request.org_access)
     return {
         "count": len(items),
         "by_rule": {g["rule"]: g["count"] for g in validation.grouped(items)},
@@ -208,9 +220,11 @@ def control_validation(request: HttpRequest):
             {
                 "rule": f.rule,
                 "title": f.title,
+                "severity": f.severity,
                 "blocking": f.blocking,
                 "control_id": f.control_id,
                 "control_ref": f.control_ref,
+                "record": f.record,
                 "message": f.message,
                 "link": f.link,
             }

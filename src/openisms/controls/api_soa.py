@@ -12,13 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from openisms.api.auth import org_route
+from openisms.api.auth import acting_user, org_route
 from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
 from openisms.api.shared import LONG, ApprovalState, Comment, JsonObject, state_out, username
-from openisms.controls import soa_exports
-from openisms.controls.models import SoaVersion
+from openisms.controls import soa_exports, validation
+from openisms.controls.models import SoaStatus, SoaVersion
 from openisms.controls.services import soa as svc
 from openisms.core.exports import DOCX_TYPE, PDF_TYPE, XLSX_TYPE
+from openisms.risk.api_validation import FindingsRefused, ValidationFinding, findings_out
 
 router = Router()
 MAX_VERSION = 2_147_483_647
@@ -61,6 +62,11 @@ class SoaVersionDetail(SoaVersionOut):
     header: dict[str, str]
     rows: list[SoaRow]
     approval: ApprovalState
+    findings: list[ValidationFinding] = Field(
+        [],
+        description="validation findings in the live records: listed while the version awaits "
+        "approval (so the approver reads them before signing) and in freeze/approve answers",
+    )
 
 
 class FreezeIn(JsonObject):
@@ -106,13 +112,18 @@ def _out(version: SoaVersion) -> dict[str, Any]:
     }
 
 
-def _detail(version: SoaVersion) -> dict[str, Any]:
+def _detail(
+    version: SoaVersion, request: HttpRequest | None = None, findings: list | None = None
+) -> dict[str, Any]:
     head = {k: str(v) for k, v in (version.header or {}).items()}
+    if findings is None and request is not None and version.status == SoaStatus.FROZEN:
+        findings = validation.findings()
     return {
         **_out(version),
         "header": head,
         "rows": version.rows,
         "approval": state_out(svc.approval_state(version)),
+        "findings": findings_out(findings, request) if findings and request else [],
     }
 
 
@@ -133,20 +144,26 @@ def list_versions(request: HttpRequest, params: Query[PageParams]) -> Any:
 
 @router.post(
     "/soa/versions",
-    response={201: SoaVersionDetail, **ERRORS},
+    response={201: SoaVersionDetail, **ERRORS, 422: FindingsRefused},
     summary="Freeze the live SoA as a new version",
-    description="Refused (400) while a control has no decision or an exclusion no reason.",
+    description="Refused (422, with the blocking findings) while a validation finding of "
+    "severity `blocks` remains: a control without a decision, an exclusion without a reason, "
+    "an excluded control a risk still lists as treatment. Warnings come back in `findings`.",
 )
 @org_route("soa.freeze")
 def freeze_version(request: HttpRequest, payload: FreezeIn) -> Any:
-    version = svc.freeze(user=request.user, note=payload.note)
-    return Status(201, _detail(_get(version.pk)))
+    try:
+        version = svc.freeze(user=acting_user(request), note=payload.note)
+    except svc.FreezeRefused as exc:
+        refused = {"detail": exc.messages, "findings": findings_out(exc.findings, request)}
+        return Status(422, refused)
+    return Status(201, _detail(_get(version.pk), request, version.warnings))
 
 
 @router.get("/soa/versions/{version_id}", response={200: SoaVersionDetail, **ERRORS})
 @org_route("records.view")
 def get_version(request: HttpRequest, version_id: uuid.UUID) -> Any:
-    return _detail(_get(version_id))
+    return _detail(_get(version_id), request)
 
 
 class Decision(Comment):
@@ -157,10 +174,11 @@ class Decision(Comment):
 @org_route("soa.approve")
 def approve_version(request: HttpRequest, version_id: uuid.UUID, payload: Decision) -> Any:
     version = _get(version_id)
-    svc.approve(
-        version, approver=request.user, role=request.org_access.role, comment=payload.comment
-    )
-    return _detail(_get(version_id))
+    approval = svc.approve(
+        version, approver=acting_user(request), role=request.org_access.role,
+        comment=payload.comment,
+    )  # fmt: skip
+    return _detail(_get(version_id), request, approval.warnings)
 
 
 @router.post("/soa/versions/{version_id}/reject", response={200: SoaVersionDetail, **ERRORS})
@@ -168,8 +186,9 @@ def approve_version(request: HttpRequest, version_id: uuid.UUID, payload: Decisi
 def reject_version(request: HttpRequest, version_id: uuid.UUID, payload: Decision) -> Any:
     version = _get(version_id)
     svc.reject(
-        version, approver=request.user, role=request.org_access.role, comment=payload.comment
-    )
+        version, approver=acting_user(request), role=request.org_access.role,
+        comment=payload.comment,
+    )  # fmt: skip
     return _detail(_get(version_id))
 
 
@@ -224,8 +243,10 @@ def diff(
     response=ERRORS,
     summary="Download the SoA as XLSX, DOCX or PDF",
     description=(
-        "A header block (organisation, scope, version, status, approval) and one row per "
-        "control. `version`: a number, or `draft` for the live state (needs `records.export`); "
+        "A header block (organisation, scope version, SoA version, status, prepared by, "
+        "approved by whom in which role and when, generated at, frozen at, content SHA-256, "
+        "next review) and one row per control; anything but the approved version is marked "
+        "DRAFT. `version`: a number, or `draft` for the live state (needs `records.export`); "
         "default: the approved version, else the latest frozen one."
     ),
     openapi_extra={

@@ -11,10 +11,11 @@ from openisms.context.models import Obligation
 from openisms.controls.models import Control, ImplementationStatus
 from openisms.controls.services.setup import annex_a
 from openisms.core.access import member_users
+from openisms.core.forms import DateInput
 from openisms.documents.models import Document
 
 APPLICABLE_CHOICES = [("", "Undecided"), ("yes", "Applicable"), ("no", "Not applicable")]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class DecisionForm(forms.Form):
@@ -29,7 +30,8 @@ class DecisionForm(forms.Form):
     )  # fmt: skip
     obligations = forms.ModelMultipleChoiceField(
         queryset=Obligation.unscoped.none(), required=False,
-        label="Legal and contractual requirements",
+        label="Requirements of the register",
+        help_text="Laws, contracts and other requirements that require the control.",
     )  # fmt: skip
 
     def __init__(self, *args: Any, control: Control | None = None, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from django import forms
 from openisms.controls.models import Control
 from openisms.controls.services.evidence import ALLOWED_TEXT, max_bytes
 from openisms.core.access import member_users
+from openisms.core.forms import DateInput
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -22,7 +23,7 @@ class ControlChoiceField(forms.ModelChoiceField):
         return f"{obj.ref} {obj.title}"
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class EvidenceForm(forms.Form):

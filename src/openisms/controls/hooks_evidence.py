@@ -19,6 +19,9 @@ def register() -> None:
         NavItem("My evidence requests", "core:controls:evidence_requests_mine", "records.view"),
     )
     dashboard.register(dashboard_panel)
+    from openisms.controls import evidence_exports
+
+    evidence_exports.register()  # `openisms export evidence` and the page/API downloads
 
 
 def dashboard_panel(access: Any) -> dict[str, Any] | None:

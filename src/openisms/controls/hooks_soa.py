@@ -22,6 +22,7 @@ def _export(org: Any, fmt: str, options: dict[str, Any]) -> tuple[bytes, str]:
 def checklist_soa(facts: Any) -> Any:
     """The approved SoA satisfies 6.1.3 d; a frozen, unapproved one is a draft."""
     from openisms.controls.models import SoaStatus, SoaVersion
+    from openisms.core.dates import human_day
     from openisms.documents.checklist import APPROVED, DRAFT, Evidence
 
     # "approved" < "frozen": the approved version sorts first.
@@ -37,11 +38,12 @@ def checklist_soa(facts: Any) -> Any:
     if best.status == SoaStatus.APPROVED:
         pending = [r for r in rows[1:] if r.status == SoaStatus.FROZEN and r.number > best.number]
         more = f"; v{pending[0].number} awaits approval" if pending else ""
-        when = f" on {best.approved_at:%d %b %Y}" if best.approved_at else ""
+        when = f" on {human_day(best.approved_at)}" if best.approved_at else ""
         return Evidence(APPROVED, f"SoA v{best.number}", url, f"Approved{when}{more}.")
     return Evidence(
-        DRAFT, f"SoA v{best.number}", url, "Frozen: awaiting approval by top management."
-    )
+        DRAFT, f"SoA v{best.number}", url, "Frozen: awaiting approval by top management.",
+        f"Have top management approve SoA v{best.number}.",
+    )  # fmt: skip
 
 
 def register() -> None:

@@ -70,17 +70,13 @@ def annotated(qs: QuerySet | None = None, *, documents: bool = True) -> QuerySet
     risks = RiskControl.objects.filter(risk__organisation=org).filter(
         _requirement_match("requirement_id")
     )
-    obligations = Obligation.objects.filter(
-        Q(controls_implementing=OuterRef("pk")) | _requirement_match("controls")
-    )
-    documents = Document.objects.filter(
-        Q(implemented_controls=OuterRef("pk")) | _requirement_match("controls")
-    )
+    # Documents and requirements link to the control record itself (one table each).
+    obligations = Obligation.objects.filter(controls=OuterRef("pk"), is_active=True)
+    documents = Document.objects.filter(controls=OuterRef("pk"))
     evidence = Evidence.objects.filter(controls=OuterRef("pk"))
     valid = evidence.filter(Q(valid_until=None) | Q(valid_until__gte=today))
     if with_documents:
-        # The costliest count (an OR over two links, per control); the validation rules
-        # do not use it, and the dashboard runs them on every load.
+        # The validation rules do not use it, and the dashboard runs them on every load.
         qs = qs.annotate(n_documents=_count(documents))
     return qs.annotate(
         n_risks=_count(risks, "risk_id"),
@@ -148,21 +144,13 @@ def risks_for(control: Control) -> QuerySet:
 
 
 def obligations_for(control: Control) -> QuerySet:
-    ids = _requirement_ids(control)
-    return (
-        Obligation.objects.filter(Q(controls_implementing=control) | Q(controls__in=ids))
-        .distinct()
-        .order_by("ref")
-    )
+    """The requirements of the register linked to the control (active and inactive)."""
+    return control.obligations.order_by("ref")
 
 
 def documents_for(control: Control) -> QuerySet:
-    ids = _requirement_ids(control)
-    return (
-        Document.objects.filter(Q(implemented_controls=control) | Q(controls__in=ids))
-        .distinct()
-        .order_by("ref")
-    )
+    """The documents linked to the control, with the version in force."""
+    return control.documents.select_related("published_version").order_by("ref")
 
 
 def evidence_for(control: Control) -> QuerySet:

@@ -137,9 +137,10 @@ def build_rows() -> list[dict[str, Any]]:
         if own_ids
         else {}
     )
+    # The requirements register and the document register write these same two tables.
     obligations = _pairs(
         Control.obligations.through, "obligation__ref", "obligation__title",
-        control__organisation=org,
+        control__organisation=org, obligation__is_active=True,
     )  # fmt: skip
     documents = _pairs(
         Control.documents.through, "document__ref", "document__published_version__number",
@@ -190,18 +191,26 @@ def build_rows() -> list[dict[str, Any]]:
 
 
 def header() -> dict[str, Any]:
-    """Organisation, approved scope statement and the generation date."""
+    """Organisation, the approved scope (statement, version, approval day) and the generation
+    day: frozen with the rows, so a version says which scope it was decided for."""
     from openisms.context.models import ScopeStatus, ScopeVersion
 
     org = require_org()
     scope = (
         ScopeVersion.objects.filter(status=ScopeStatus.APPROVED)
         .order_by("-number")
-        .values_list("statement", flat=True)
+        .values("number", "statement", "approved_at")
         .first()
     )
+    scope_version = ""
+    if scope:
+        approved = scope["approved_at"]
+        scope_version = f"v{scope['number']}" + (
+            f", approved {timezone.localdate(approved).isoformat()}" if approved else ""
+        )
     return {
         "organisation": org.name,
-        "scope": scope or "",
+        "scope": scope["statement"] if scope else "",
+        "scope_version": scope_version,
         "generated": timezone.localdate().isoformat(),
     }

@@ -4,9 +4,11 @@ from django.urls import path
 
 from openisms.controls.views import evidence as ev
 from openisms.controls.views import evidence_requests as rq
+from openisms.core.register_exports import export_view
 
 urlpatterns = [
     path("evidence/", ev.evidence_list, name="evidence_list"),
+    path("evidence/export.<slug:fmt>", export_view("evidence"), name="evidence_export"),
     path("evidence/new/<str:kind>/", ev.evidence_new, name="evidence_new"),
     path("evidence/<uuid:evidence_id>/", ev.evidence_detail, name="evidence_detail"),
     path("evidence/<uuid:evidence_id>/edit/", ev.evidence_edit, name="evidence_edit"),

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from openisms.api.auth import acting_user, org_route
-from openisms.api.common import ERRORS, PageParams, Text, UtcDateTime, page_of, paginate
+from openisms.api.common import ERRORS, Error, PageParams, Text, UtcDateTime, page_of, paginate
 from openisms.core.access import user_memberships
-from openisms.core.audit_trail import entries, verify
+from openisms.core.audit_anchors import build_anchor
+from openisms.core.audit_trail import entries, verify_report
 from openisms.core.models import ApiToken, Approval, AuditEntry, Membership
 from openisms.core.models.audit import chain_key
 from openisms.core.permissions import Role, actions_for
@@ -186,6 +187,7 @@ class AuditEntryOut(Schema):
     changes: dict
     hash: str
     prev_hash: str
+    algorithm: str = Field(..., description='"hmac-sha256", or "sha256" before keying')
 
 
 class AuditFilters(PageParams):
@@ -215,13 +217,53 @@ class VerifyOut(Schema):
     intact: bool
     checked: int
     problems: list[str]
+    keyed: int = Field(..., description="entries checked against the audit key")
+    key_matches: bool | None = Field(..., description="null while there is no keyed entry")
+    key_fingerprint: str = Field(..., description="names the configured key; reveals nothing")
 
 
 @router.get("/audit-trail/verify", response={200: VerifyOut, **ERRORS})
 @org_route("audit_trail.verify")
 def audit_verify(request: HttpRequest):
-    checked, problems = verify(chain_key(request.org_access.organisation))
-    return {"intact": not problems, "checked": checked, "problems": [str(p) for p in problems]}
+    report = verify_report(chain_key(request.org_access.organisation))
+    return {
+        "intact": report.intact,
+        "checked": report.checked,
+        "problems": [str(p) for p in report.problems],
+        "keyed": report.keyed,
+        "key_matches": report.key_matches,
+        "key_fingerprint": report.key_fingerprint,
+    }
+
+
+class AnchorChainOut(Schema):
+    chain: str
+    organisation: str | None
+    seq: int
+    hash: str
+    at: str | None
+
+
+class AnchorOut(Schema):
+    format: str
+    version: int
+    created_at: str
+    key_fingerprint: str
+    chains: list[AnchorChainOut]
+
+
+@router.get(
+    "/audit-trail/anchor",
+    response={200: AnchorOut, 409: Error, **ERRORS},
+    summary="The chain head as an anchor to keep outside the install (openisms audit verify "
+    "--anchor checks it)",
+)
+@org_route("audit_trail.anchor")
+def audit_anchor(request: HttpRequest):
+    chain = chain_key(request.org_access.organisation)
+    if verify_report(chain).problems:
+        return Status(409, {"detail": "Not anchoring: the audit trail fails verification."})
+    return build_anchor(chain)
 
 
 class ApprovalOut(Schema):

@@ -281,6 +281,14 @@ def _record_m2m(sender: type, instance: models.Model, action: str, pk_set: Any, 
         return
     field = next(
         (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender),
+        None,
+    ) or next(
+        # A link declared on the other model, changed from this side (``document.controls``).
+        (
+            r.get_accessor_name()
+            for r in instance._meta.related_objects
+            if r.many_to_many and r.through is sender
+        ),
         sender._meta.model_name,
     )
     verb = action.removeprefix("post_")

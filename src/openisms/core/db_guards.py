@@ -1,4 +1,4 @@
-"""Database-level guard: audit entries can be inserted, never updated or deleted.
+"""Database-level guard: audit entries can be inserted, never updated, deleted or truncated.
 
 The hash chain detects tampering by anyone who bypasses this (a DBA dropping the trigger); the
 trigger stops the application, an admin shell or a stray script from doing it by accident.
@@ -7,6 +7,13 @@ trigger stops the application, an admin shell or a stray script from doing it by
 from __future__ import annotations
 
 from typing import Any
+
+TRUNCATE_GUARD = [
+    "DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry;",
+    "CREATE TRIGGER core_auditentry_no_truncate BEFORE TRUNCATE ON core_auditentry "
+    "FOR EACH STATEMENT EXECUTE FUNCTION core_auditentry_append_only();",
+]
+TRUNCATE_UNGUARD = ["DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry;"]
 
 INSTALL = {
     "sqlite": [
@@ -21,6 +28,8 @@ INSTALL = {
         "DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry;",
         "CREATE TRIGGER core_auditentry_append_only BEFORE UPDATE OR DELETE ON core_auditentry "
         "FOR EACH ROW EXECUTE FUNCTION core_auditentry_append_only();",
+        # TRUNCATE fires no row triggers; a statement-level one refuses it.
+        *TRUNCATE_GUARD,
     ],
 }
 REMOVE = {
@@ -29,6 +38,7 @@ REMOVE = {
         "DROP TRIGGER IF EXISTS core_auditentry_no_delete;",
     ],
     "postgresql": [
+        *TRUNCATE_UNGUARD,
         "DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry;",
         "DROP FUNCTION IF EXISTS core_auditentry_append_only();",
     ],
@@ -47,3 +57,8 @@ def install_append_only_guard(connection: Any) -> None:
 
 def remove_append_only_guard(connection: Any) -> None:
     _execute(connection, REMOVE)
+
+
+def remove_truncate_guard(connection: Any) -> None:
+    """Undo only what migration 0004 added to installs guarded before it."""
+    _execute(connection, {"postgresql": TRUNCATE_UNGUARD})

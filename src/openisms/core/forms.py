@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -20,6 +21,20 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class DateInput(forms.DateInput):
+    """The date input of every form: the browser's date picker, filled with an ISO value.
+
+    ``<input type="date">`` accepts only ``YYYY-MM-DD``; Django's default format follows the
+    locale (``08/09/2026`` in en-gb), which the browser shows as an empty field, so an edit form
+    would save the date away.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -41,7 +56,7 @@ class RoleFields(forms.Form):
         required=False,
         label="Access expires on",
         help_text="Required for auditors (default: 90 days). Leave empty for permanent access.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def clean_expires_at(self):
@@ -89,9 +104,7 @@ class AcceptInvitationForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What will use it, e.g. “nightly export”.")
-    expires_at = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Expires on"
-    )
+    expires_at = forms.DateField(required=False, widget=DateInput(), label="Expires on")
 
     def clean_expires_at(self):
         day = self.cleaned_data.get("expires_at")

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # accountability
     "audit_trail.view": frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.AUDITOR}),
     "audit_trail.verify": frozenset({Role.OWNER, Role.ISMS_MANAGER, Role.AUDITOR}),
+    "audit_trail.anchor": MANAGERS,
     "approvals.view": ALL,
     "approvals.request": EDITORS,
     "approvals.decide": frozenset({Role.OWNER, Role.APPROVER}),

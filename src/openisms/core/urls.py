@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("audit-trail/", records.audit_trail, name="audit_trail"),
     path("audit-trail/verify/", records.audit_verify, name="audit_verify"),
+    path("audit-trail/anchor/", records.audit_anchor, name="audit_anchor"),
     path("approvals/", records.approvals, name="approvals"),
     path("tokens/", records.tokens, name="tokens"),
     path("tokens/<uuid:token_id>/revoke/", records.revoke, name="revoke_token"),

@@ -32,6 +32,7 @@ class LinkedDocumentOut(Schema):
     title: str
     status: StatusName
     reference: str = Field(..., description="e.g. DOC-0003 v2 (the version that counts)")
+    url: str | None = Field(..., description="the document's page")
     detail: str
 
 
@@ -40,22 +41,34 @@ class ChecklistItemOut(Schema):
     clause: str
     title: str
     status: StatusName = Field(
-        ..., description="missing | draft | approved (and current) | review overdue"
+        ...,
+        description="approved (signed in its current form, review not overdue) | recorded (the "
+        "record exists; the standard asks for no approval) | overdue (review overdue) | draft "
+        "(exists, not approved) | missing",
     )
+    status_label: str = Field(..., description="the status in words, as the page shows it")
+    in_place: bool = Field(..., description="approved or recorded")
     reference: str = Field(..., description="the record that satisfies the item best, if any")
     url: str | None = Field(..., description="its page, when there is one")
     detail: str
-    todo: str = Field(..., description="what to do while the item is not approved and current")
+    todo: str = Field(..., description="what to do while the item is not in place")
+    todo_url: str | None = Field(
+        ...,
+        description="the page to do it on: the record to fix (e.g. the document whose review is "
+        "overdue) or, while the record is missing, the page to create it",
+    )
     links: list[LinkedDocumentOut]
 
 
 class ChecklistSummary(Schema):
     total: int
+    in_place: int = Field(..., description="approved + recorded")
     approved: int
-    review_overdue: int
+    recorded: int
+    overdue: int
     draft: int
     missing: int
-    complete: bool
+    complete: bool = Field(..., description="every item is in place")
 
 
 class ChecklistOut(Schema):
@@ -73,10 +86,13 @@ def _item_out(r: checklist.ItemResult) -> dict[str, Any]:
         "clause": r.clause,
         "title": r.title,
         "status": r.status,
+        "status_label": r.status_label,
+        "in_place": r.in_place,
         "reference": r.reference,
         "url": r.url,
         "detail": r.detail,
-        "todo": "" if r.in_place else r.todo,
+        "todo": r.todo,
+        "todo_url": r.todo_url,
         "links": [
             {
                 "id": ld.document_id,
@@ -84,6 +100,7 @@ def _item_out(r: checklist.ItemResult) -> dict[str, Any]:
                 "title": ld.title,
                 "status": ld.evidence.status,
                 "reference": ld.evidence.reference,
+                "url": ld.evidence.url,
                 "detail": ld.evidence.detail,
             }
             for ld in r.links

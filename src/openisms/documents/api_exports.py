@@ -77,7 +77,7 @@ def export_document(
     description=(
         "One row per document: reference, title, kind, status, version in force, owner, "
         "reviewer, approver, classification, review cycle, next review, whether the review is "
-        "overdue, publication date, Annex A controls and acknowledgements of the version in "
+        "overdue, publication date, controls and acknowledgements of the version in "
         "force. Needs `records.export`."
     ),
     openapi_extra=_file_response("The register as a spreadsheet.", XLSX_TYPE),

@@ -18,6 +18,7 @@ from pydantic import StrictInt
 from openisms.api.auth import acting_user, org_route
 from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
 from openisms.api.shared import SHORT, JsonObject, member, one_by_key, patch_data, username
+from openisms.controls.links import MAX_LINKS
 from openisms.documents import api_workflow_acks, api_workflow_versions, policy_templates, selectors
 from openisms.documents.api_workflow_versions import VersionOut, version_out
 from openisms.documents.models import Document, DocumentKind, DocumentStatus
@@ -92,7 +93,9 @@ class DocumentOut(Schema):
 
 
 class DocumentDetail(DocumentOut):
-    controls: list[str] = Field(..., description="Annex A refs")
+    controls: list[str] = Field(
+        ..., description="refs of the controls it supports: Annex A (A.5.1) or own (CTRL-001)"
+    )
     distribution: list[uuid.UUID] = Field(..., description="ids of people in the register")
     versions: list[VersionOut] = Field(..., description="newest first")
 
@@ -108,7 +111,9 @@ class DocumentIn(JsonObject):
     approver: Text | None = Field(None, max_length=150, description="designated approver")
     classification: Text | None = Field(None, max_length=60, description="level name")
     review_months: StrictInt | None = Field(None, ge=1, le=60)
-    controls: list[Text] | None = Field(None, max_length=93, description="Annex A refs")
+    controls: list[Text] | None = Field(
+        None, max_length=MAX_LINKS, description="control refs: Annex A (A.5.1) or own (CTRL-001)"
+    )
     distribution: list[uuid.UUID] | None = Field(None, max_length=10_000)
     content: Text | None = Field(None, max_length=CONTENT_MAX, description="Markdown of v1")
     change_summary: Text | None = Field(None, max_length=300)
@@ -124,7 +129,7 @@ class DocumentPatch(JsonObject):
     approver: Text | None = Field(None, max_length=150)
     classification: Text | None = Field(None, max_length=60)
     review_months: StrictInt | None = Field(None, ge=1, le=60)
-    controls: list[Text] | None = Field(None, max_length=93)
+    controls: list[Text] | None = Field(None, max_length=MAX_LINKS)
     distribution: list[uuid.UUID] | None = Field(None, max_length=10_000)
 
 
@@ -185,7 +190,7 @@ def detail_out(document_id: Any) -> dict[str, Any]:
     d = get_object_or_404(Document.objects.select_related(*RELATED), pk=document_id)
     return {
         **document_out(d),
-        "controls": [c.ref for c in d.controls.order_by("order")],
+        "controls": [c.ref for c in d.controls.order_by("order", "ref")],
         "distribution": [p.pk for p in d.distribution.order_by("full_name")],
         "versions": [version_out(v, d) for v in selectors.versions(d)],
     }

@@ -6,9 +6,20 @@ a person links to it. Records reach the checklist through *providers*: functions
 item key (:func:`register_provider`), so later modules add their own (the Statement of
 Applicability of issue 5, audits, management review) without touching this file.
 
-An item takes the best status any of its sources has: approved (and current) beats review
-overdue beats draft beats missing. :func:`evaluate` runs a fixed number of queries whatever the
-number of documents, links or risks: providers share what they load through :class:`Facts`.
+Statuses say what is true of the best source, and nothing more:
+
+- **approved** — someone with authority signed the record in its current form (an approved scope,
+  a risk method or SoA approved by top management, a document version approved and not overdue);
+- **recorded** — the record exists and the standard asks for no approval (training completions,
+  competence records for 7.2, risk assessment results for 8.2);
+- **overdue** — the record exists but its review (or renewal, or reassessment) is overdue;
+- **draft** — something exists but is not approved (or changed since its approval);
+- **missing** — nothing.
+
+Approved and recorded items are *in place*. Every item not in place carries what to do and a link
+to the record to fix (the document whose review is overdue, the draft scope version) or, when the
+record is missing, the page to create it. :func:`evaluate` runs a fixed number of queries whatever
+the number of documents, links or risks: providers share what they load through :class:`Facts`.
 """
 
 from __future__ import annotations
@@ -25,20 +36,24 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from openisms.core.context import require_org
+from openisms.core.dates import human_day
 from openisms.documents.models import ChecklistLink, Document, DocumentStatus
 
 MISSING = "missing"
 DRAFT = "draft"
+OVERDUE = "overdue"
+RECORDED = "recorded"
 APPROVED = "approved"
-OVERDUE = "review overdue"
-STATUSES = (APPROVED, OVERDUE, DRAFT, MISSING)
+STATUSES = (APPROVED, RECORDED, OVERDUE, DRAFT, MISSING)
 STATUS_LABELS = {
-    APPROVED: "Approved and current",
+    APPROVED: "Approved",
+    RECORDED: "Recorded",
     OVERDUE: "Review overdue",
     DRAFT: "Draft",
     MISSING: "Missing",
 }
-RANK = {MISSING: 0, DRAFT: 1, OVERDUE: 2, APPROVED: 3}
+IN_PLACE = frozenset({APPROVED, RECORDED})
+RANK = {MISSING: 0, DRAFT: 1, OVERDUE: 2, RECORDED: 3, APPROVED: 4}
 # The clause groups the page shows, in the standard's order.
 CLAUSE_GROUPS = {
     "4": "Context of the organisation",
@@ -53,6 +68,10 @@ CLAUSE_GROUPS = {
 DOCUMENT_PAGES = ("core:documents:detail", "core:documents:document_detail")
 NEW_DOCUMENT_PAGES = ("core:documents:create", "core:documents:register")
 URL_MARKER = uuid.UUID(int=0)
+# Opening a record needs only read access; creating a document needs more. The page shows a
+# "what to do" link only to a role that may follow it.
+VIEW = "records.view"
+CREATE_DOCUMENT = "documents.create"
 
 
 @dataclass(frozen=True)
@@ -64,7 +83,9 @@ class Item:
     title: str
     guidance: str
     todo: str
+    # Where to create the record while it is missing, and the permission that page needs.
     todo_pages: tuple[str, ...] = NEW_DOCUMENT_PAGES
+    todo_action: str = CREATE_DOCUMENT
 
     @property
     def group(self) -> str:
@@ -78,7 +99,7 @@ ITEMS: tuple[Item, ...] = (
         "interfaces with what lies outside, and any exclusions with their reasons.",
         "Write the scope statement and have top management approve it, or link a document "
         "that holds it.",
-        ("core:context:scope",),
+        ("core:context:scope",), VIEW,
     ),
     Item(
         "policy", "5.2", "Information security policy",
@@ -86,7 +107,6 @@ ITEMS: tuple[Item, ...] = (
         "published and made known to staff.",
         "Start the information security policy from its template, have it approved and "
         "publish it.",
-        ("core:documents:create_from_template", "core:documents:templates", *NEW_DOCUMENT_PAGES),
     ),
     Item(
         "risk_assessment_process", "6.1.2", "Risk assessment process",
@@ -94,20 +114,22 @@ ITEMS: tuple[Item, ...] = (
         "criteria for performing assessments, so that repeated assessments give comparable "
         "results.",
         "Review the risk method and have top management approve it.",
-        ("core:risk:methodology",),
+        ("core:risk:methodology",), VIEW,
     ),
     Item(
         "risk_treatment_process", "6.1.3", "Risk treatment process",
         "How treatment options are chosen and who may accept which residual risk: the "
         "acceptance criteria of the risk method.",
         "Set the acceptance criteria in the risk method and have top management approve it.",
-        ("core:risk:methodology",),
+        ("core:risk:methodology",), VIEW,
     ),
     Item(
         "soa", "6.1.3 d", "Statement of Applicability",
         "Every Annex A control, whether it applies, why it is included or excluded, and "
         "whether it is implemented.",
-        "Prepare the Statement of Applicability and link it here.",
+        "Decide every Annex A control, freeze the Statement of Applicability and have top "
+        "management approve it.",
+        ("core:controls:soa",), VIEW,
     ),
     Item(
         "objectives", "6.2", "Information security objectives",
@@ -120,7 +142,7 @@ ITEMS: tuple[Item, ...] = (
         "Records showing that the people doing ISMS work are competent: training completed, "
         "qualifications, experience.",
         "Record completed training or the competences your staff hold in the people register.",
-        ("core:people:training", "core:people:competences", "core:people:staff"),
+        ("core:people:training", "core:people:competences", "core:people:staff"), VIEW,
     ),
     Item(
         "documented_information", "7.5.1 b", "Documented information the organisation needs",
@@ -137,14 +159,14 @@ ITEMS: tuple[Item, ...] = (
     Item(
         "risk_assessment_results", "8.2", "Results of risk assessments",
         "The risk register as assessed at planned intervals and after significant changes.",
-        "Assess the risks in the risk register (likelihood and impact).",
-        ("core:risk:register",),
+        "Identify the risks in the risk register and assess them (likelihood and impact).",
+        ("core:risk:register",), VIEW,
     ),
     Item(
         "risk_treatment_results", "8.3", "Results of risk treatment",
         "The treatment plan, its progress and the sign-off of the residual risks.",
         "Plan the treatment of the assessed risks and have top management approve the plan.",
-        ("core:risk:plan",),
+        ("core:risk:plan",), VIEW,
     ),
     Item(
         "monitoring_results", "9.1", "Monitoring and measurement results",
@@ -152,12 +174,12 @@ ITEMS: tuple[Item, ...] = (
         "Record your measurement results in a document and link it here.",
     ),
     Item(
-        "internal_audit", "9.2", "Internal audit programme and results",
+        "internal_audit", "9.2.2", "Internal audit programme and results",
         "The audit programme covering the ISMS over the cycle, and each audit's results.",
         "Record the audit programme and its reports in documents and link them here.",
     ),
     Item(
-        "management_review", "9.3", "Results of management reviews",
+        "management_review", "9.3.3", "Results of management reviews",
         "The minutes of management reviews: the decisions on improvement and any changes "
         "needed to the ISMS.",
         "Record the management review minutes in a document and link it here.",
@@ -179,6 +201,10 @@ class Evidence:
     reference: str
     url: str | None = None
     detail: str = ""
+    # What to do about this record when it is not in place; by default derived from the status
+    # (open the record at ``url``), see :func:`_todo`.
+    todo: str = ""
+    todo_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +227,7 @@ class ItemResult:
     guidance: str = ""
     todo: str = ""
     todo_url: str | None = None
+    todo_action: str = VIEW
     links: list[LinkedDocument] = field(default_factory=list)
 
     @property
@@ -209,11 +236,11 @@ class ItemResult:
 
     @property
     def css(self) -> str:
-        return self.status.replace(" ", "-")
+        return self.status
 
     @property
     def in_place(self) -> bool:
-        return self.status == APPROVED
+        return self.status in IN_PLACE
 
 
 class Facts:
@@ -268,7 +295,7 @@ def document_evidence(doc: Document, facts: Facts) -> Evidence:
     """A document's own standing: the version in force counts, a newer draft does not."""
     url, today = facts.document_url(doc.pk), facts.today
     if doc.status == DocumentStatus.RETIRED:
-        return Evidence(MISSING, doc.ref, url, "Retired: it no longer counts.")
+        return Evidence(MISSING, doc.ref, url, f"{doc.ref} is retired: it no longer counts.")
     in_force = doc.published_version if doc.published_version_id else None
     if in_force is not None or doc.status == DocumentStatus.APPROVED:
         version = in_force or doc.latest_version
@@ -276,21 +303,29 @@ def document_evidence(doc: Document, facts: Facts) -> Evidence:
         state = "Published" if in_force is not None else "Approved, not yet published"
         if doc.next_review is not None and doc.next_review < today:
             return Evidence(
-                OVERDUE,
-                reference,
-                url,
+                OVERDUE, reference, url,
                 f"{state}; its review was due on {day_label(doc.next_review)}.",
-            )
+                f"Review {doc.ref}: record the review if it is still right, or start a new "
+                "version.",
+            )  # fmt: skip
         due = f"; next review {day_label(doc.next_review)}" if doc.next_review else ""
         return Evidence(APPROVED, reference, url, state + due + ".")
     version = doc.latest_version
     reference = f"{doc.ref} v{version.number}" if version is not None else doc.ref
-    label = "In review" if doc.status == DocumentStatus.IN_REVIEW else "Draft"
-    return Evidence(DRAFT, reference, url, f"{label}: not approved yet.")
+    if doc.status == DocumentStatus.IN_REVIEW:
+        return Evidence(
+            DRAFT, reference, url, "In review: not approved yet.",
+            f"Have {reference} approved, then publish it.",
+        )  # fmt: skip
+    return Evidence(
+        DRAFT, reference, url, "Draft: not approved yet.",
+        f"Finish {reference} and send it for approval.",
+    )  # fmt: skip
 
 
 def day_label(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    """The page format ("7 Dec 2026"): checklist details are shown on pages."""
+    return human_day(day)
 
 
 def _links(facts: Facts) -> dict[str, list[Document]]:
@@ -321,7 +356,12 @@ def evaluate(today: dt.date | None = None) -> list[ItemResult]:
         # max() keeps the first of equals: a kept record wins over a linked document.
         best = max(sources, key=lambda e: RANK[e.status], default=None)
         if best is None or best.status == MISSING:
-            best = Evidence(MISSING, "", None, "Nothing yet.")
+            # What a source says about why nothing counts (e.g. a retired document) is kept.
+            if best is None:
+                best = Evidence(MISSING, "", None, "Nothing yet.")
+            else:
+                best = Evidence(MISSING, "", None, best.detail, best.todo, best.todo_url)
+        todo, todo_url, todo_action = _todo(item, best, facts)
         results.append(
             ItemResult(
                 key=item.key,
@@ -332,12 +372,30 @@ def evaluate(today: dt.date | None = None) -> list[ItemResult]:
                 url=best.url,
                 detail=best.detail,
                 guidance=item.guidance,
-                todo=item.todo,
-                todo_url=facts.url(item.todo_pages),
+                todo=todo,
+                todo_url=todo_url,
+                todo_action=todo_action,
                 links=linked,
             )  # fmt: skip
         )
     return results
+
+
+def _todo(item: Item, best: Evidence, facts: Facts) -> tuple[str, str | None, str]:
+    """What to do about an item not in place, the page to do it on, and the permission needed:
+    open the record to fix when there is one, the page to create it when there is not."""
+    if best.status in IN_PLACE:
+        return "", None, VIEW
+    if best.status == MISSING:
+        if best.todo_url:
+            return best.todo or item.todo, best.todo_url, VIEW
+        return item.todo, facts.url(item.todo_pages), item.todo_action
+    url = best.todo_url or best.url
+    if best.todo:
+        return best.todo, url, VIEW
+    if best.status == OVERDUE:
+        return f"Review {best.reference} and confirm or update it.", url, VIEW
+    return f"Finish {best.reference} and have it approved.", url, VIEW
 
 
 def summary(results: list[ItemResult]) -> dict[str, Any]:
@@ -345,13 +403,16 @@ def summary(results: list[ItemResult]) -> dict[str, Any]:
     for r in results:
         counts[r.status] += 1
     total = len(results)
+    in_place = counts[APPROVED] + counts[RECORDED]
     return {
         "total": total,
+        "in_place": in_place,
         "approved": counts[APPROVED],
-        "review_overdue": counts[OVERDUE],
+        "recorded": counts[RECORDED],
+        "overdue": counts[OVERDUE],
         "draft": counts[DRAFT],
         "missing": counts[MISSING],
-        "complete": counts[APPROVED] == total,
+        "complete": in_place == total,
     }
 
 
@@ -368,20 +429,19 @@ def grouped(results: list[ItemResult]) -> list[dict[str, Any]]:
 def summary_bar(counts: dict[str, Any], width: int = 300, height: int = 14) -> str:
     """An SVG bar of the statuses; geometry in attributes only (no style: strict CSP)."""
     total = counts["total"] or 1
-    parts = [
-        ("approved", counts["approved"]),
-        ("review-overdue", counts["review_overdue"]),
-        ("draft", counts["draft"]),
-        ("missing", counts["missing"]),
-    ]
+    parts = [(status, counts[status]) for status in STATUSES]
     # Presentation attributes, not style: a strict CSP allows them.
     fills = {
-        "approved": "#2e7d32",
-        "review-overdue": "#c77700",
-        "draft": "#5b7fb0",
-        "missing": "#c62828",
+        APPROVED: "#2e7d32",
+        RECORDED: "#6a9f3a",
+        OVERDUE: "#c77700",
+        DRAFT: "#5b7fb0",
+        MISSING: "#c62828",
     }
-    label = f"{counts['approved']} of {counts['total']} approved and current"
+    label = (
+        f"{counts['in_place']} of {counts['total']} in place: {counts['approved']} approved, "
+        f"{counts['recorded']} recorded"
+    )
     out = [
         f'<svg class="checklist-bar" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-label="{label}"><title>{label}</title>'

@@ -2,11 +2,14 @@
 
 Each provider returns the :class:`~openisms.documents.checklist.Evidence` of the best record it
 finds, or ``None``. Each runs a fixed number of queries (most share theirs through ``Facts``).
+Records that need no approval (training, competences, assessed risks) are "recorded", never
+"approved": nobody signed them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
@@ -18,7 +21,9 @@ from openisms.core.services.approvals import content_hash
 from openisms.documents.checklist import (
     APPROVED,
     DRAFT,
+    MISSING,
     OVERDUE,
+    RECORDED,
     Evidence,
     Facts,
     day_label,
@@ -66,8 +71,9 @@ def scope(facts: Facts) -> Evidence | None:
         more = f"; v{pending[0].number} is being drafted" if pending else ""
         return Evidence(APPROVED, f"Scope v{best.number}", url, f"Approved{when}{more}.")
     return Evidence(
-        DRAFT, f"Scope v{best.number}", url, "Draft: awaiting approval by top management."
-    )
+        DRAFT, f"Scope v{best.number}", url, "Draft: awaiting approval by top management.",
+        f"Complete scope v{best.number} and have top management approve it.",
+    )  # fmt: skip
 
 
 # -- 5.2 policy and 7.5.1 b documents -------------------------------------------------------
@@ -117,7 +123,7 @@ def documented_information(facts: Facts) -> Evidence | None:
     if in_force > 1:
         others = in_force - 1
         more = f" {others} other procedure{'s' if others > 1 else ''}, standards or plans in force."
-        found = Evidence(found.status, found.reference, found.url, found.detail + more)
+        found = replace(found, detail=found.detail + more)
     return found
 
 
@@ -167,7 +173,10 @@ def _method_evidence(facts: Facts, what: str) -> Evidence | None:
         if found["approval"] is not None and found["approval"].decision == Decision.APPROVED
         else "not approved by top management yet"
     )
-    return Evidence(DRAFT, ref, url, f"{what} in force but {why}.{more}")
+    return Evidence(
+        DRAFT, ref, url, f"{what} in force but {why}.{more}",
+        f"Review risk method v{current.version} and have top management approve it.",
+    )  # fmt: skip
 
 
 def risk_assessment_process(facts: Facts) -> Evidence | None:
@@ -182,7 +191,7 @@ def risk_treatment_process(facts: Facts) -> Evidence | None:
     threshold = method.level(method.acceptance_threshold)
     if threshold is not None:
         detail = f"{found.detail} Risks up to “{threshold.name}” are within the criteria."
-        found = Evidence(found.status, found.reference, found.url, detail)
+        found = replace(found, detail=detail)
     return found
 
 
@@ -205,17 +214,22 @@ def competence(facts: Facts) -> Evidence | None:
         n = held["valid"]
         parts.append(f"{n} competence record{'s' if n > 1 else ''}")
     if parts:
-        return Evidence(APPROVED, ", ".join(parts), url, "Recorded in the people register.")
+        return Evidence(RECORDED, ", ".join(parts), url, "Recorded in the people register.")
     if held["total"]:
         return Evidence(
             OVERDUE, f"{held['total']} competence records", url,
-            "Every recorded competence has expired: record renewals or completed training.",
+            "Every recorded competence has expired.",
+            "Record renewed competences or completed training in the people register.",
         )  # fmt: skip
     if training["total"]:
+        # Assigned training proves no competence yet: the item is missing, with a way forward.
         n = training["total"]
         return Evidence(
-            DRAFT, f"{n} training assignment{'s' if n > 1 else ''}", url,
-            "Training is assigned but nobody has completed it yet.",
+            MISSING, f"{n} training assignment{'s' if n > 1 else ''}", url,
+            f"{n} training assignment{'s are' if n > 1 else ' is'} open; nobody has completed "
+            "training yet.",
+            "Record completed training (or competences held) in the people register.",
+            facts.url(("core:people:training",)),
         )  # fmt: skip
     return None
 
@@ -248,15 +262,17 @@ def risk_assessment_results(facts: Facts) -> Evidence | None:
         reviews = f" {r['overdue']} risk review{'s are' if r['overdue'] > 1 else ' is'} overdue."
         more = reviews if r["overdue"] else ""
         if r["recent"]:
-            return Evidence(APPROVED, ref, url, f"Last assessed on {last}.{more}")
+            return Evidence(RECORDED, ref, url, f"Last assessed on {last}.{more}")
         return Evidence(
             OVERDUE, ref, url,
             f"No risk reassessed in the last {r['months']} months (last on {last}).{more}",
+            "Reassess the risks in the risk register.",
         )  # fmt: skip
     if r["total"]:
         return Evidence(
             DRAFT, f"{r['total']} risks identified", url,
             "Risks are identified but none is assessed yet.",
+            "Assess the identified risks (likelihood and impact).",
         )  # fmt: skip
     return None
 
@@ -279,7 +295,10 @@ def risk_treatment_results(facts: Facts) -> Evidence | None:
         subject_type="risk.treatmentplan", kind=PLAN_APPROVAL, decision=Decision.APPROVED
     ).exists()
     why = "changed since its approval" if earlier else "not approved by top management yet"
-    return Evidence(DRAFT, ref, url, f"{r['treated']} treated risks; the plan is {why}.")
+    return Evidence(
+        DRAFT, ref, url, f"{r['treated']} treated risks; the plan is {why}.",
+        "Have top management approve the risk treatment plan.",
+    )  # fmt: skip
 
 
 BUILT_IN = {

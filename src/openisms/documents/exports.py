@@ -17,7 +17,14 @@ from django.db.models import Count
 from django.utils import timezone
 
 from openisms.core.context import require_org
-from openisms.core.exports import DOCX_TYPE, PDF_TYPE, XLSX_TYPE, table_xlsx
+from openisms.core.exports import (
+    DOCX_TYPE,
+    DRAFT_MARK,
+    PDF_TYPE,
+    XLSX_TYPE,
+    table_xlsx,
+    watermark_of,
+)
 from openisms.documents.models import (
     Acknowledgement,
     Document,
@@ -132,12 +139,26 @@ class ExportData:
     history: list[list[str]]
     content: str
     file_note: str
+    marking: str = ""  # empty only for the version in force (see MARKS)
+
+    @property
+    def watermark(self) -> str:
+        return watermark_of(self.marking)
 
     @property
     def running_head(self) -> str:
         return f"{self.ref} {self.version_label} · {self.classification}"
 
 
+# What a DOCX/PDF of a version not in force says in its running header and watermark.
+MARKS = {
+    VersionStatus.DRAFT: DRAFT_MARK,
+    VersionStatus.IN_REVIEW: DRAFT_MARK,
+    VersionStatus.APPROVED: "NOT IN FORCE — approved, not yet published",
+    VersionStatus.PUBLISHED: "",
+    VersionStatus.SUPERSEDED: "SUPERSEDED — not in force",
+    VersionStatus.RETIRED: "RETIRED — not in force",
+}
 HISTORY_HEADERS = ["Version", "Status", "Change summary", "Author", "Approved", "Published"]
 
 
@@ -148,7 +169,7 @@ def export_data(document: Document, version: DocumentVersion) -> ExportData:
     else:
         approved = "Not approved"
     approver = version.approved_by if version.approved_by_id else document.approver
-    controls = ", ".join(document.controls.order_by("order").values_list("ref", flat=True))
+    controls = ", ".join(document.controls.order_by("order", "ref").values_list("ref", flat=True))
     facts = [
         ("Organisation", document.organisation.name),
         ("Reference", document.ref),
@@ -167,7 +188,7 @@ def export_data(document: Document, version: DocumentVersion) -> ExportData:
         ("Change summary", version.change_summary or NOT_SET),
     ]
     if controls:
-        facts.append(("Annex A controls", controls))
+        facts.append(("Controls", controls))
     history = [
         [
             v.label,
@@ -199,6 +220,7 @@ def export_data(document: Document, version: DocumentVersion) -> ExportData:
         history=[[xml_text(cell) for cell in row] for row in history],
         content=xml_text(version.content),
         file_note=xml_text(file_note),
+        marking=MARKS.get(version.status, DRAFT_MARK),
     )
 
 
@@ -254,8 +276,8 @@ def register_rows() -> list[list[Any]]:
     controls: dict[Any, list[str]] = defaultdict(list)
     links = (
         Document.controls.through.objects.filter(document__organisation=org)
-        .order_by("requirement__order")
-        .values_list("document_id", "requirement__ref")
+        .order_by("control__order", "control__ref")
+        .values_list("document_id", "control__ref")
     )
     for document_id, ref in links:
         controls[document_id].append(ref)

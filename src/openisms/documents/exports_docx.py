@@ -81,6 +81,10 @@ def _page_setup(doc: Any, data: ExportData) -> None:
         for run in paragraph.runs:
             run.font.size = Pt(8)
             run.font.color.rgb = RGBColor(0x55, 0x5F, 0x6D)
+    if data.marking:  # anything but the version in force
+        from openisms.core.exports_docx import mark_draft
+
+        mark_draft(section, data.marking, page_width_pt=440)
 
 
 def _field(paragraph: Any, instruction: str) -> None:

@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 
-from openisms.catalogue.models import Requirement
+from openisms.controls import links
+from openisms.controls.models import Control
 from openisms.core.access import member_users
+from openisms.core.forms import DateInput
 from openisms.documents import policy_templates
 from openisms.documents.models import Document, DocumentKind, DocumentVersion
 from openisms.documents.services.files import MAX_FILE_BYTES
@@ -23,8 +25,8 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class ControlsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Requirement) -> str:
-        return f"{obj.ref} {obj.title}"
+    def label_from_instance(self, obj: Control) -> str:
+        return links.label(obj)
 
 
 class PersonsField(forms.ModelMultipleChoiceField):
@@ -33,7 +35,7 @@ class PersonsField(forms.ModelMultipleChoiceField):
 
 
 def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DateInput()
 
 
 class DocumentForm(forms.Form):
@@ -57,9 +59,10 @@ class DocumentForm(forms.Form):
         min_value=1, max_value=60, initial=12, label="Review every (months)"
     )
     controls = ControlsField(
-        queryset=None, required=False, label="Annex A controls", to_field_name="ref",
+        queryset=None, required=False, label="Controls", to_field_name="ref",
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="The controls this document supports; Ctrl (⌘) to choose several.",
+        help_text="The controls this document supports (Annex A and your own); they list it on "
+        "their page and in the SoA. Ctrl (⌘) to choose several.",
     )  # fmt: skip
     distribution = PersonsField(
         queryset=None, required=False, label="Distribution list",
@@ -91,9 +94,7 @@ class DocumentForm(forms.Form):
         for name in ("owner", "reviewer", "approver"):
             self.fields[name].queryset = users
         self.fields["classification"].queryset = ClassificationLevel.objects.order_by("order")
-        self.fields["controls"].queryset = Requirement.objects.filter(
-            framework__slug="iso27001-2022", kind="control"
-        ).order_by("order")
+        self.fields["controls"].queryset = links.choices()
         self.fields["distribution"].queryset = Person.objects.filter(is_active=True).order_by(
             "full_name"
         )

@@ -6,7 +6,8 @@ from typing import Any
 
 
 def dashboard_panel(access: Any) -> dict[str, Any] | None:
-    """“Mandatory documented information: x of N in place”, with the items still to do."""
+    """“Mandatory documented information: x of N in place”, with the items still to do, each
+    linking to its record (or the page to create it) when the role may open that page."""
     if not access.can("records.view"):
         return None
     from django.utils.safestring import mark_safe
@@ -16,6 +17,8 @@ def dashboard_panel(access: Any) -> dict[str, Any] | None:
     results = checklist.evaluate()
     counts = checklist.summary(results)
     todo = [r for r in results if not r.in_place]
+    for r in todo[:5]:
+        r.todo_allowed = bool(r.todo_url) and access.can(r.todo_action)
     return {
         "template": "documents/checklist_panel.html",
         "context": {

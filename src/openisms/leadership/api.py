@@ -6,8 +6,8 @@ management commitment records and the competence gaps of role holders.
 
 from ninja import Router
 
-from openisms.leadership import api_commitments, api_roles
+from openisms.leadership import api_commitments, api_exports, api_roles
 
 router = Router(tags=["leadership"])
-for part in (api_roles, api_commitments):
+for part in (api_roles, api_commitments, api_exports):
     router.add_router("", part.router)

@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
+from openisms.core.demo import DemoStep, When, real_today, schedule
 from openisms.core.models import Organisation
 from openisms.leadership.services import setup
 
@@ -50,33 +50,50 @@ DESCRIPTIONS = {
     "Secure coding": "Writes and reviews code against common weaknesses.",
     "Data protection (GDPR)": "Knows the data protection duties that touch their work.",
 }
-# (days ago, kind, title, description, decided by, amount, effort days)
+# (days ago, kind, title, description, decided by, amount, effort days). Each is recorded on
+# its date, except the board's decision, which predates the ISMS tool and is recorded at set-up;
+# the policy's signature is the day top management approved the policy in the register.
 COMMITMENTS = [
-    (330, "decision", "ISMS project approved",
+    (When.SETUP + 10, "decision", "ISMS project approved",
      "The board approved building an ISMS to ISO/IEC 27001:2022 covering design, "
      "manufacturing and the supporting IT, with certification as the goal within 18 months.",
      "Board of directors", None, None),
-    (320, "resource", "Budget granted for the ISMS's first year",
+    (When.ROLES - 5, "resource", "Budget granted for the ISMS's first year",
      "Covers tooling, external advice, training and the certification audit.",
      "Olivia Owner (managing director)", Decimal("45000"), Decimal("60")),
-    (240, "resource", "External certification auditor engaged",
+    (When.POLICIES_APPROVED, "communication", "Information security policy signed and announced",
+     "Approved in the document register by Alex Approver for top management and announced to "
+     "all staff with a read-and-acknowledge request when it was published.",
+     "Alex Approver (chief operating officer)", None, None),
+    (120, "resource", "External certification auditor engaged",
      "An accredited certification body was selected for Stage 1 and Stage 2.",
      "Alex Approver (chief operating officer)", Decimal("9800"), None),
-    (200, "communication", "Information security policy signed and announced",
-     "Signed by the managing director and announced to all staff at the quarterly meeting.",
-     "Olivia Owner (managing director)", None, None),
-    (90, "resource", "Resources for awareness training",
+    (60, "resource", "Resources for awareness training",
      "Two hours per employee per year for awareness training, and an e-learning licence.",
      "Olivia Owner (managing director)", Decimal("3500"), Decimal("40")),
 ]  # fmt: skip
 
 
-def build_demo(org: Organisation) -> None:
-    """Fill the demo organisation's leadership module (runs inside its organisation context)."""
-    setup.seed_organisation(org)
-    _assign_holders()
-    _require_competences()
-    _record_commitments()
+# The policy's signature is recorded once the policy is published (its announcement).
+RECORDED_LATER = {"Information security policy signed and announced": When.POLICIES_PUBLISHED - 0.5}
+
+
+def build_demo(org: Organisation) -> list[DemoStep]:
+    """The leadership module's steps (holders and competences fill only what is empty)."""
+    from openisms.leadership.models import Commitment
+
+    def roles() -> None:
+        setup.seed_organisation(org)
+        _assign_holders()
+        _require_competences()
+
+    steps = [DemoStep(When.ROLES, roles, "ISMS roles")]
+    if not Commitment.objects.exists():
+        for row in COMMITMENTS:
+            # Recorded on its date, or at set-up for what predates the ISMS tool.
+            recorded = RECORDED_LATER.get(row[2], min(row[0], When.ROLES))
+            steps.append(DemoStep(recorded, _recorder(row), "commitment"))
+    return schedule(steps)
 
 
 def _assign_holders() -> None:
@@ -130,24 +147,28 @@ def _require_competences() -> None:
         update_role(role, {"required_competences": needed})
 
 
-def _record_commitments() -> None:
-    from openisms.leadership.models import Commitment
+def _recorder(row: tuple[Any, ...]) -> Any:
+    def run() -> None:
+        _record_commitment(row)
+
+    return run
+
+
+def _record_commitment(row: tuple[Any, ...]) -> None:
     from openisms.leadership.services.commitments import create_commitment
 
-    if Commitment.objects.exists():
-        return
     manager = get_user_model().objects.filter(username="manager").first()
-    today = timezone.localdate()
-    for days, kind, title, description, decided_by, amount, effort in COMMITMENTS:
-        create_commitment(
-            {
-                "date": today - dt.timedelta(days=days),
-                "kind": kind,
-                "title": title,
-                "description": description,
-                "decided_by": decided_by,
-                "amount": amount,
-                "effort_days": effort,
-            },
-            user=manager,
-        )
+    today = real_today()
+    days, kind, title, description, decided_by, amount, effort = row
+    create_commitment(
+        {
+            "date": today - dt.timedelta(days=days),
+            "kind": kind,
+            "title": title,
+            "description": description,
+            "decided_by": decided_by,
+            "amount": amount,
+            "effort_days": effort,
+        },
+        user=manager,
+    )

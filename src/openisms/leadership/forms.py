@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from openisms.core.forms import DateInput
 from openisms.leadership.models import Commitment, CommitmentKind, IsmsProcess, IsmsRole
 from openisms.people.models import Competence, Person
 
@@ -105,7 +106,7 @@ class ProcessForm(forms.Form):
 
 
 class CommitmentForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=DateInput())
     kind = forms.ChoiceField(choices=CommitmentKind.choices)
     title = forms.CharField(max_length=200, help_text="What was decided, granted or said.")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))

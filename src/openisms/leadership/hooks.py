@@ -21,3 +21,6 @@ def register() -> None:
     navigation.register(
         "support", NavItem("Competence gaps", "core:leadership:gaps", "records.view")
     )
+    from openisms.leadership import exports
+
+    exports.register()

@@ -113,22 +113,6 @@ def raci_matrix() -> dict[str, Any]:
     }
 
 
-def raci_table() -> tuple[list[str], list[list[str]]]:
-    """The matrix as a header and rows of text, for the spreadsheet exports."""
-    matrix = raci_matrix()
-    headers = ["Process", "Clause", *[r.name for r in matrix["roles"]], "Check"]
-    rows = [
-        [
-            row.process.name,
-            row.process.clause,
-            *[letter for _, letter in row.cells],
-            "; ".join(row.problems) or "ok",
-        ]
-        for row in matrix["rows"]
-    ]
-    return headers, rows
-
-
 def role_raci(role: IsmsRole) -> list[RaciAssignment]:
     return list(
         RaciAssignment.objects.filter(role=role)

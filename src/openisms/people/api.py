@@ -8,8 +8,8 @@ launch), ``api_assignments`` (assignments and their results, overdue, my trainin
 
 from ninja import Router
 
-from openisms.people import api_assignments, api_communication, api_staff, api_training
+from openisms.people import api_assignments, api_communication, api_exports, api_staff, api_training
 
 router = Router(tags=["people"])
-for part in (api_staff, api_training, api_assignments, api_communication):
+for part in (api_staff, api_training, api_assignments, api_communication, api_exports):
     router.add_router("", part.router)

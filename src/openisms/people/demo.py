@@ -3,7 +3,9 @@ plan for the demo organisation.
 
 Written through the module's services, so the demo shows what the product really records
 (status from scores, the audit trail, competences derived from passed courses). Idempotent:
-once the organisation has anyone in its staff register, the builder leaves it alone.
+once the organisation has anyone in its staff register, the builder leaves it alone. Each part
+is a dated step (:class:`openisms.core.demo.DemoStep`): the register at the start, training
+when it happened.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import unicodedata
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
+from openisms.core.demo import DemoStep, When, real_today, schedule
 from openisms.core.models import Organisation
 
 # (username or None, full name, job title, department, manager's full name)
@@ -106,9 +108,9 @@ COURSES = [
 COMMUNICATION = [
     ("Information security policy updates", "All staff",
      "On each approved change, and once a year", "Max Manager",
-     "Intranet news and e-mail with a read-and-acknowledge request", 60, 300),
+     "Intranet news and e-mail with a read-and-acknowledge request", 60, When.POLICIES_PUBLISHED),
     ("Management review results", "Top management", "After each management review (yearly)",
-     "Max Manager", "Management review minutes and action list", 120, 245),
+     "Max Manager", "Management review minutes and action list", 25, None),
     ("Security incidents", "Data protection authority, national CSIRT, affected customers",
      "Personal data breaches within 72 hours; NIS2 early warning within 24 hours",
      "Marta Kowalska", "Authority notification portals; e-mail to customer contacts", None,
@@ -123,20 +125,46 @@ COMMUNICATION = [
 ]  # fmt: skip
 
 
-def build_demo(org: Organisation) -> None:
-    """Fill the demo organisation's people module (runs inside its organisation context)."""
+# When the training happened (days before today).
+AWARENESS_START = 45
+ENGINEERING_ASSIGNED, ENGINEERING_DONE = 60, 20
+TABLETOP_ASSIGNED, TABLETOP_DONE = 30, 12
+DRAFT_CAMPAIGN = 3
+COMMUNICATION_PLAN = 30  # written down once every item had been done at least once
+
+
+def build_demo(org: Organisation) -> list[DemoStep]:
+    """The people module's steps for the demo organisation (none once it has staff)."""
     from openisms.people.models import Person
 
     if Person.objects.exists():
-        return
-    today = timezone.localdate()
-    people = _build_staff(today)
-    competences = _build_competences(people, today)
-    courses = _build_courses(competences)
-    _build_awareness_campaign(people, courses["Security awareness basics"], today)
-    _build_engineering_training(people, courses, today)
-    _build_draft_campaign(courses["Phishing recognition"], today)
-    _build_communication(people, today)
+        return []
+    today = real_today()
+    state: dict[str, Any] = {}
+
+    def register() -> None:
+        state["people"] = _build_staff(today)
+        state["competences"] = _build_competences(state["people"], today)
+        state["courses"] = _build_courses(state["competences"])
+
+    steps = [DemoStep(When.STAFF, register, "staff register"), *_holding_steps(state, today)]
+    steps += _awareness_steps(state, today)
+    steps += _engineering_steps(state, today)
+    steps.append(
+        DemoStep(
+            COMMUNICATION_PLAN,
+            lambda: _build_communication(state["people"], today),
+            "communication plan",
+        )
+    )
+    steps.append(
+        DemoStep(
+            DRAFT_CAMPAIGN,
+            lambda: _build_draft_campaign(state["courses"]["Phishing recognition"], today),
+            "draft campaign",
+        )
+    )
+    return schedule(steps)
 
 
 def _build_staff(today: dt.date) -> dict[str, Any]:
@@ -150,7 +178,7 @@ def _build_staff(today: dt.date) -> dict[str, Any]:
         people[name] = create_person({
             "full_name": name, "job_title": title, "department": department, "email": email,
             "user": users.get(username or ""),
-            "start_date": today - dt.timedelta(days=200 + 97 * i),
+            "start_date": today - dt.timedelta(days=When.STAFF + 60 + 97 * i),
         })  # fmt: skip
     for _, name, _, _, manager in STAFF:
         if manager:
@@ -165,20 +193,33 @@ def _email(name: str) -> str:
 
 
 def _build_competences(people: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    from openisms.people.services.staff import create_competence, record_competence
+    from openisms.people.services.staff import create_competence
 
-    competences = {
+    return {
         name: create_competence({"name": name, "description": text})
         for name, text in COMPETENCES.items()
     }
+
+
+def _holding_steps(state: dict[str, Any], today: dt.date) -> list[DemoStep]:
+    """Competences held before the register existed are recorded with it; later ones on the
+    day they were acquired."""
+    steps = []
     for person, competence, ago, expires_in, evidence in HOLDINGS:
-        record_competence(people[person], {
-            "competence": competences[competence],
-            "acquired_on": today - dt.timedelta(days=ago),
-            "expires_on": today + dt.timedelta(days=expires_in) if expires_in else None,
-            "evidence": evidence,
-        })  # fmt: skip
-    return competences
+
+        def run(person=person, competence=competence, ago=ago, expires_in=expires_in,
+                evidence=evidence) -> None:  # fmt: skip
+            from openisms.people.services.staff import record_competence
+
+            record_competence(state["people"][person], {
+                "competence": state["competences"][competence],
+                "acquired_on": today - dt.timedelta(days=ago),
+                "expires_on": today + dt.timedelta(days=expires_in) if expires_in else None,
+                "evidence": evidence,
+            })  # fmt: skip
+
+        steps.append(DemoStep(min(ago, When.STAFF - 0.5), run, "competence recorded"))
+    return steps
 
 
 def _build_courses(competences: dict[str, Any]) -> dict[str, Any]:
@@ -191,69 +232,106 @@ def _build_courses(competences: dict[str, Any]) -> dict[str, Any]:
     return courses
 
 
-def _build_awareness_campaign(people: dict[str, Any], course: Any, today: dt.date) -> None:
-    """The annual awareness campaign: running, past its due date, about 60 % completed."""
-    from openisms.people.models import TrainingAssignment
-    from openisms.people.services.training import (
-        create_campaign,
-        launch_campaign,
-        record_completion,
-    )
+def _awareness_steps(state: dict[str, Any], today: dt.date) -> list[DemoStep]:
+    """The annual awareness campaign: running, past its due date, about 60 % completed; each
+    completion recorded on the day it happened."""
+    start = today - dt.timedelta(days=AWARENESS_START)
 
-    start = today - dt.timedelta(days=45)
-    campaign = create_campaign({
-        "name": f"Annual security awareness {start.year}", "course": course,
-        "audience_all": True, "starts_on": start, "due_on": today - dt.timedelta(days=7),
-    })  # fmt: skip
-    launch_campaign(campaign)
-    # Launching records today's date; the demo campaign was launched on its start date.
-    TrainingAssignment.objects.filter(campaign=campaign).update(assigned_on=start)
+    def launch() -> None:
+        from openisms.people.services.training import create_campaign, launch_campaign
+
+        campaign = create_campaign({
+            "name": f"Annual security awareness {start.year}",
+            "course": state["courses"]["Security awareness basics"],
+            "audience_all": True, "starts_on": start, "due_on": today - dt.timedelta(days=7),
+        })  # fmt: skip
+        launch_campaign(campaign)
+        state["campaign"] = campaign
+
     rng = random.Random(27001)  # noqa: S311 - not security: the same demo every time
     open_names = {"Val Viewer", "Ivan Horvat", "Kevin Murphy", "Felix Braun", "Noah Fischer",
                   "Lena Novak", "Hannah Schmidt", "Jonas Berg", "Emma Wilson", "Yuki Tanaka",
                   "Nina Petrova"}  # fmt: skip
     failed_names = {"Tom Becker", "Mark Jensen", "Peter Walsh"}
-    rows = TrainingAssignment.objects.filter(campaign=campaign).select_related("course", "person")
-    for a in rows.order_by("person__full_name"):
-        name = a.person.full_name
+    steps = [DemoStep(AWARENESS_START, launch, "awareness campaign launched")]
+    for _, name, *_ in sorted(STAFF, key=lambda row: row[1]):
         if name in open_names:
             continue
         score = rng.randint(55, 75) if name in failed_names else rng.randint(80, 100)
-        done = start + dt.timedelta(days=rng.randint(2, 36))
-        record_completion(a, completed_on=done, score=score)
+        days = rng.randint(2, 36)
+        steps.append(DemoStep(AWARENESS_START - days + 0.5, _completer(state, name, start +
+                              dt.timedelta(days=days), score), "awareness completed"))  # fmt: skip
+    return steps
 
 
-def _build_engineering_training(
-    people: dict[str, Any], courses: dict[str, Any], today: dt.date
-) -> None:
+def _completer(state: dict[str, Any], name: str, day: dt.date, score: int) -> Any:
+    def run() -> None:
+        from openisms.people.models import TrainingAssignment
+        from openisms.people.services.training import record_completion
+
+        found = TrainingAssignment.objects.filter(
+            campaign=state["campaign"], person__full_name=name
+        ).first()
+        if found is not None:
+            record_completion(found, completed_on=day, score=score)
+
+    return run
+
+
+def _engineering_steps(state: dict[str, Any], today: dt.date) -> list[DemoStep]:
     """Secure development for engineers (two confirmed, one awaiting its manager) and the
     incident tabletop for IT: competences derived from passed courses."""
-    from openisms.people.services.training import (
-        assign,
-        confirm_effectiveness,
-        record_completion,
-    )
+    engineers = (("Sofia Rossi", True), ("Lukas Meyer", True), ("Aisha Rahman", False))
+    it_staff = ("Omar Haddad", "Yuki Tanaka", "Max Manager")
+    assigned: dict[str, Any] = {}
 
-    confirmer = get_user_model().objects.filter(username="manager").first()
-    secure = courses["Secure development training"]
-    for name, confirmed in (("Sofia Rossi", True), ("Lukas Meyer", True), ("Aisha Rahman", False)):
-        a = assign(people[name], secure, due_on=today + dt.timedelta(days=30))
-        _assigned_earlier(a, today - dt.timedelta(days=60))
-        record_completion(a, completed_on=today - dt.timedelta(days=20))
-        if confirmed and confirmer is not None:
-            confirm_effectiveness(a, user=confirmer, notes="Shows in code reviews.")
-    assign(people["Jonas Berg"], secure, due_on=today + dt.timedelta(days=45))
-    tabletop = courses["Incident response tabletop"]
-    for name in ("Omar Haddad", "Yuki Tanaka", "Max Manager"):
-        a = assign(people[name], tabletop, due_on=today + dt.timedelta(days=10))
-        _assigned_earlier(a, today - dt.timedelta(days=30))
-        record_completion(a, completed_on=today - dt.timedelta(days=12))
+    def assign_engineers() -> None:
+        from openisms.people.services.training import assign
 
+        secure = state["courses"]["Secure development training"]
+        for name, _ in engineers:
+            assigned[name] = assign(
+                state["people"][name], secure, due_on=today + dt.timedelta(days=30)
+            )
 
-def _assigned_earlier(assignment: Any, day: dt.date) -> None:
-    """The demo's history starts before today: assignments made weeks ago."""
-    assignment.assigned_on = day
-    assignment.save()
+    def engineers_done() -> None:
+        from openisms.people.services.training import confirm_effectiveness, record_completion
+
+        confirmer = get_user_model().objects.filter(username="manager").first()
+        for name, confirmed in engineers:
+            a = assigned[name]
+            record_completion(a, completed_on=today - dt.timedelta(days=ENGINEERING_DONE))
+            if confirmed and confirmer is not None:
+                confirm_effectiveness(a, user=confirmer, notes="Shows in code reviews.")
+
+    def assign_tabletop() -> None:
+        from openisms.people.services.training import assign
+
+        tabletop = state["courses"]["Incident response tabletop"]
+        for name in it_staff:
+            assigned[name] = assign(
+                state["people"][name], tabletop, due_on=today + dt.timedelta(days=10)
+            )
+
+    def tabletop_done() -> None:
+        from openisms.people.services.training import record_completion
+
+        for name in it_staff:
+            record_completion(assigned[name], completed_on=today - dt.timedelta(days=TABLETOP_DONE))
+
+    def assign_late_joiner() -> None:
+        from openisms.people.services.training import assign
+
+        secure = state["courses"]["Secure development training"]
+        assign(state["people"]["Jonas Berg"], secure, due_on=today + dt.timedelta(days=45))
+
+    return [
+        DemoStep(ENGINEERING_ASSIGNED, assign_engineers, "secure development assigned"),
+        DemoStep(TABLETOP_ASSIGNED, assign_tabletop, "tabletop assigned"),
+        DemoStep(ENGINEERING_DONE, engineers_done, "secure development done"),
+        DemoStep(TABLETOP_DONE, tabletop_done, "tabletop done"),
+        DemoStep(DRAFT_CAMPAIGN + 1, assign_late_joiner, "late joiner assigned"),
+    ]
 
 
 def _build_draft_campaign(course: Any, today: dt.date) -> None:

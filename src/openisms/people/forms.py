@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from openisms.core.access import member_users
+from openisms.core.forms import DateInput
 from openisms.people import selectors
 from openisms.people.models import (
     Campaign,
@@ -17,13 +18,6 @@ from openisms.people.models import (
     Effectiveness,
     Person,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _date(label: str, help_text: str = "", required: bool = False) -> forms.DateField:

@@ -21,3 +21,6 @@ def register() -> None:
         ("My training", "core:people:mine"),
     ]:
         navigation.register("support", NavItem(label, url_name, "records.view"))
+    from openisms.people import exports
+
+    exports.register()

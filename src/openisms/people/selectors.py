@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from openisms.core.dates import human_day
 from openisms.people.models import (
     AssignmentStatus,
     Campaign,
@@ -160,7 +161,7 @@ def held_competences(
     for person_id, competence_id, expires_on, acquired_on in records:
         label = "recorded"
         if acquired_on:
-            label += f" ({acquired_on:%-d %b %Y})"
+            label += f" ({human_day(acquired_on)})"
         mine = held[person_id]
         mine[competence_id] = _later(mine.get(competence_id), Source("record", label, expires_on))
     passed = (
@@ -184,7 +185,7 @@ def held_competences(
         until = add_months(completed_on, months) if months else None
         if until is not None and until < today:
             continue
-        source = Source("course", f"course {title} (passed {completed_on:%-d %b %Y})", until)
+        source = Source("course", f"course {title} (passed {human_day(completed_on)})", until)
         mine = held[person_id]
         mine[competence_id] = _later(mine.get(competence_id), source)
     return held

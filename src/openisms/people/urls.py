@@ -1,6 +1,13 @@
 from django.urls import path
 
-from openisms.people.views import assignments, communication, competences, staff, training
+from openisms.people.views import (
+    assignments,
+    communication,
+    competences,
+    exports,
+    staff,
+    training,
+)
 
 app_name = "people"
 urlpatterns = [
@@ -17,6 +24,7 @@ urlpatterns = [
     ),
     path("<uuid:person_id>/assign/", staff.assign_course, name="assign_course"),
     path("competences/", competences.competences, name="competences"),
+    path("competences/export.<slug:fmt>", exports.competence_export, name="competence_export"),
     path("competences/new/", competences.competence_create, name="competence_create"),
     path(
         "competences/<uuid:competence_id>/edit/",

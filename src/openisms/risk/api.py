@@ -2,13 +2,21 @@
 
 Every route acts in the caller's organisation (``api.auth.org_route``). The routes live in
 ``api_method`` (method, classification, libraries), ``api_assets``, ``api_register`` (risks,
-acceptance, heat map) and ``api_plan`` (actions, plan sign-off, my work).
+acceptance, heat map), ``api_plan`` (actions, plan sign-off, my work) and ``api_validation``
+(the risk validation panel's findings), ``api_exports`` (register, plan and method as files).
 """
 
 from ninja import Router
 
-from openisms.risk import api_assets, api_method, api_plan, api_register
+from openisms.risk import (
+    api_assets,
+    api_exports,
+    api_method,
+    api_plan,
+    api_register,
+    api_validation,
+)
 
 router = Router(tags=["risk"])
-for part in (api_method, api_assets, api_register, api_plan):
+for part in (api_method, api_assets, api_register, api_plan, api_validation, api_exports):
     router.add_router("", part.router)

@@ -27,6 +27,7 @@ from openisms.risk.api_common import (
     patch_data,
 )
 from openisms.risk.api_register import RiskOut, Scoring, with_relations
+from openisms.risk.api_validation import FindingsRefused, findings_out
 from openisms.risk.models import ActionStatus, Risk, TreatmentAction
 from openisms.risk.models.treatment import OPEN_ACTION_STATUSES
 from openisms.risk.services import actions as action_svc
@@ -183,8 +184,10 @@ class SignOut(Schema):
 
 @router.post(
     "/treatment-plan/sign",
-    response={200: SignOut, **ERRORS},
+    response={200: SignOut, **ERRORS, 422: FindingsRefused},
     summary="Sign the plan: a risk owner confirms their part, top management approves it",
+    description="Top management's approval is refused (422, with the findings) while a risk "
+    "has no owner.",
 )
 @org_route("records.view")
 def sign_treatment_plan(request: HttpRequest, payload: Comment):
@@ -193,7 +196,11 @@ def sign_treatment_plan(request: HttpRequest, payload: Comment):
         raise PermissionDenied(
             f"Your role ({access.membership.get_role_display()}) may not sign the treatment plan."
         )
-    approval = action_svc.sign_plan(user=acting_user(request), comment=payload.comment)
+    try:
+        approval = action_svc.sign_plan(user=acting_user(request), comment=payload.comment)
+    except action_svc.PlanRefused as exc:
+        refused = {"detail": exc.messages[0], "findings": findings_out(exc.findings, request)}
+        return Status(422, refused)
     return {"approval": approval_out(approval), "plan": _plan_out()}
 
 

@@ -84,6 +84,14 @@ class RiskOut(Schema):
     status: str
     next_review: dt.date | None
     accepted_at: dt.datetime | None
+    acceptance_imported: bool = Field(
+        ...,
+        description="accepted in an imported file (who and when as the file says, below), not "
+        "signed here: awaiting re-confirmation by an authorised role",
+    )
+    imported_accepted_by: str = Field(..., description="who accepted it, as the file says")
+    imported_accepted_role: str
+    imported_acceptance_comment: str
     methodology_version: int | None = Field(..., description="method version that scored it")
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -198,6 +206,10 @@ class Scoring:
             "residual_level": r.residual_level or None,
             "residual_level_name": level_name(self.method, r.residual_level),
             "status": r.status, "next_review": r.next_review, "accepted_at": r.accepted_at,
+            "acceptance_imported": r.acceptance_imported,
+            "imported_accepted_by": r.imported_accepted_by,
+            "imported_accepted_role": r.imported_accepted_role,
+            "imported_acceptance_comment": r.imported_acceptance_comment,
             "methodology_version": self.versions.get(r.methodology_id),
             "created_at": r.created_at, "updated_at": r.updated_at,
         }  # fmt: skip

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from openisms.catalogue.models import Requirement
 from openisms.core.access import member_users
+from openisms.core.forms import DateInput
 from openisms.risk.models import (
     ActionStatus,
     Asset,
@@ -61,7 +62,7 @@ def score_field(label: str, points: Any, help_text: str = "") -> forms.TypedChoi
 
 
 def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DateInput()
 
 
 class RiskForm(forms.Form):

@@ -21,6 +21,7 @@ def register() -> None:
         ("Risk register", "core:risk:register", "records.view"),
         ("Treatment plan", "core:risk:plan", "records.view"),
         ("My risks", "core:risk:mine", "records.view"),
+        ("Risk validation", "core:risk:validation", "records.view"),
         ("Threats & vulnerabilities", "core:risk:library", "records.view"),
         ("Classification scheme", "core:risk:classification", "records.view"),
     ]:

@@ -138,3 +138,9 @@ def asset_inventory(filters: dict[str, str] | None = None) -> QuerySet[Asset]:
     if f.get("q"):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(ref__iexact=f["q"]))
     return qs.order_by("ref")
+
+
+def imported_acceptances() -> QuerySet[Risk]:
+    """Accepted risks whose acceptance came from an imported file (who and when as the file
+    said) and that nobody here has accepted again yet: to re-confirm."""
+    return Risk.objects.filter(acceptance_imported=True, status="accepted").order_by("ref")

@@ -9,6 +9,7 @@ from openisms.risk.views import (
     overview,
     plan,
     register,
+    validation,
 )
 
 app_name = "risk"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("method/", methodology.methodology, name="methodology"),
     path("method/edit/", methodology.methodology_edit, name="methodology_edit"),
     path("method/<int:version>/decide/", methodology.methodology_decide, name="methodology_decide"),
+    path("method/export.<slug:fmt>", methodology.methodology_export, name="methodology_export"),
     path("assets/", assets.assets, name="assets"),
     path("assets/new/", assets.asset_create, name="asset_create"),
     path("assets/<uuid:asset_id>/", assets.asset_detail, name="asset_detail"),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("plan/", plan.plan, name="plan"),
     path("plan/sign/", plan.plan_sign, name="plan_sign"),
     path("mine/", register.mine, name="mine"),
+    path("validation/", validation.validation_panel, name="validation"),
     path("classification/", classification.levels, name="classification"),
     path(
         "classification/<uuid:level_id>/",

@@ -66,10 +66,7 @@ class Obligation(OrgScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
-    controls = models.ManyToManyField(
-        "catalogue.Requirement", blank=True, related_name="+",
-        help_text="Annex A controls that address it",
-    )  # fmt: skip
+    # The controls that address it: ``controls.Control.obligations`` (reverse name "controls").
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,9 +7,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from openisms.catalogue.selectors import annex_a_controls
 from openisms.context.models import InterestedParty, Obligation, ObligationSource, PartyKind
 from openisms.context.services.common import by_ids, set_choice, set_flag, set_text
+from openisms.controls import links
 from openisms.core.context import require_org
 from openisms.core.models.sequence import next_ref
 from openisms.risk.services.risks import member_user
@@ -57,10 +57,6 @@ def delete_party(party: InterestedParty) -> None:
 # --- requirements register ----------------------------------------------------------------
 
 
-def _control_refs(values: Any) -> list[str]:
-    return [getattr(v, "ref", v) for v in values or []]
-
-
 def _apply_obligation(ob: Obligation, data: dict[str, Any]) -> dict[str, list[Any]]:
     set_text(ob, data, OBLIGATION_TEXT)
     if not ob.title:
@@ -73,7 +69,8 @@ def _apply_obligation(ob: Obligation, data: dict[str, Any]) -> dict[str, list[An
     if "parties" in data:
         relations["parties"] = by_ids(InterestedParty, data["parties"], "parties")
     if "controls" in data:
-        relations["controls"] = annex_a_controls(_control_refs(data["controls"]))
+        relations["controls"] = links.resolve(data["controls"])
+
     return relations
 
 

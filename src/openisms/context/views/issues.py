@@ -28,6 +28,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         # Only worth a query when the filtered list is empty: is there anything at all?
         "none_yet": not page.object_list and not ContextIssue.objects.exists(),
         "can_change": request.org_access.can("context.change"),
+        "can_export": request.org_access.can("records.export"),
     }
     if request.htmx:
         return render(request, "context/_issue_rows.html", context)

@@ -27,6 +27,7 @@ def party_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "none_yet": not page.object_list and not InterestedParty.objects.exists(),
         "can_change": request.org_access.can("context.change"),
+        "can_export": request.org_access.can("records.export"),
     }
     if request.htmx:
         return render(request, "context/_party_rows.html", context)

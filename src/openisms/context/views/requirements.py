@@ -33,6 +33,7 @@ def requirement_list(request: HttpRequest) -> HttpResponse:
         "party": party,
         "none_yet": not page.object_list and not Obligation.objects.exists(),
         "can_change": request.org_access.can("context.change"),
+        "can_export": request.org_access.can("records.export"),
     }
     if request.htmx:
         return render(request, "context/_requirement_rows.html", context)

@@ -4,6 +4,10 @@ One row per Annex A control (``requirement`` set, created for every organisation
 organisation's own controls (``requirement`` empty, ``ref``/``title`` their own, ``maps_to`` the
 Annex A controls they serve). The risks a control treats are not stored here: they are read live
 from the risk register (``risk.Risk.controls``).
+
+A control's documents and requirements are one link each, declared here and reached from the
+other side as ``document.controls`` and ``obligation.controls``: the document register, the
+requirements register, the control page and the SoA all read and write the same rows.
 """
 
 from __future__ import annotations
@@ -45,8 +49,9 @@ class Control(OrgScopedModel):
         help_text="inclusion reason beyond risks and laws",
     )
     obligations = models.ManyToManyField(
-        "context.Obligation", blank=True, related_name="controls_implementing"
-    )
+        "context.Obligation", blank=True, related_name="controls",
+        help_text="requirements of the register the control addresses",
+    )  # fmt: skip
     status = models.CharField(
         max_length=15, choices=ImplementationStatus.choices,
         default=ImplementationStatus.NOT_STARTED,
@@ -60,8 +65,9 @@ class Control(OrgScopedModel):
         blank=True, validators=[reject_nul], help_text="how the control is implemented"
     )
     documents = models.ManyToManyField(
-        "documents.Document", blank=True, related_name="implemented_controls"
-    )
+        "documents.Document", blank=True, related_name="controls",
+        help_text="documents that describe or support the control",
+    )  # fmt: skip
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

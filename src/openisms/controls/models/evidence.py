@@ -103,7 +103,9 @@ class EvidenceRequest(OrgScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Evidence for {self.control.ref} by {self.due_on}"
+        from openisms.core.dates import human_day
+
+        return f"Evidence for {self.control.ref} by {human_day(self.due_on) or self.due_on}"
 
     @property
     def is_overdue(self) -> bool:

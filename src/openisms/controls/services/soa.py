@@ -4,6 +4,10 @@ A frozen version holds its rows and header as JSON, so it never changes when the
 do; its ``content_hash`` (SHA-256 of the canonical JSON) is what top management's approval is
 bound to. Whoever froze a version is its author in the audit trail, so the core sign-off refuses
 them as its approver. Approving supersedes the version approved before.
+
+Freezing reads the validation rules (``controls.validation``) first and is refused
+(:class:`FreezeRefused`, carrying the findings) while any finding of severity "blocks" remains;
+warnings are attached to the new version and to the approval for the pages to show.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from openisms.controls import validation
 from openisms.controls.models import SoaStatus, SoaVersion
 from openisms.controls.soa_rows import FIELDS, build_rows, header
 from openisms.core.auditing import object_type
@@ -28,45 +33,50 @@ from openisms.core.validation import clean_text
 APPROVAL_KIND = "soa"
 APPROVE_ACTION = "soa.approve"
 DIFF_FIELDS = (*FIELDS, "risk_count")
-BLOCKING_RULES = {"undecided", "no_justification"}  # checked from the rows themselves
+MAX_REFS = 10
+
+
+class FreezeRefused(ValidationError):
+    """Freezing refused while blocking findings remain; ``findings`` lists them."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.findings = items
+        super().__init__({"__all__": ["Fix these before freezing the SoA:", *summaries(items)]})
 
 
 def hash_of(rows: list[dict[str, Any]], head: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json({"rows": rows, "header": head}).encode()).hexdigest()
 
 
-def findings(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    """(blocking, warnings): what stops a freeze, and what an auditor would still question.
-
-    Undecided controls and exclusions without a justification block; the validation panel's
-    other findings (when that module is present) are warnings.
-    """
-    blocking = []
-    undecided = [r["ref"] for r in rows if r["applicable"] == "undecided"]
-    if undecided:
-        listed = ", ".join(undecided[:10]) + (" …" if len(undecided) > 10 else "")
-        blocking.append(f"{len(undecided)} control(s) have no applicability decision: {listed}.")
-    unjustified = [
-        r["ref"]
-        for r in rows
-        if r["applicable"] == "no" and not r["exclusion_justification"].strip()
-    ]
-    if unjustified:
-        blocking.append("Excluded without a justification: " + ", ".join(unjustified[:10]) + ".")
-    warnings: list[str] = []
-    try:
-        from openisms.controls import validation  # the validation panel's rules
-    except ImportError:
-        return blocking, warnings
+def summaries(items: list[Any]) -> list[str]:
+    """One sentence per rule: its title and the controls (or records) it concerns."""
     by_rule: dict[str, list[str]] = {}
-    for item in validation.findings():
-        if item.rule not in BLOCKING_RULES:
-            by_rule.setdefault(item.rule, []).append(item.control_ref)
+    for item in items:
+        by_rule.setdefault(item.rule, []).append(item.control_ref or item.record)
+    out = []
     for rule, refs in by_rule.items():
-        title = validation.RULES.get(rule, (rule, False))[0]
-        more = f" and {len(refs) - 10} more" if len(refs) > 10 else ""
-        warnings.append(f"{title}: {', '.join(refs[:10])}{more}.")
-    return blocking, warnings
+        listed = ", ".join(refs[:MAX_REFS]) + (
+            f" and {len(refs) - MAX_REFS} more" if len(refs) > MAX_REFS else ""
+        )
+        if rule == "undecided":
+            out.append(f"{len(refs)} control(s) have no applicability decision: {listed}.")
+        elif rule in ("method_unapproved", "plan_unapproved"):
+            out.append(next(i.message for i in items if i.rule == rule))
+        else:
+            out.append(f"{validation.RULES[rule][0]}: {listed}.")
+    return out
+
+
+def findings(rows: list[dict[str, Any]] | None = None) -> tuple[list[str], list[str]]:
+    """(blocking, warnings) as sentences: what stops a freeze, what an auditor would question.
+
+    Read live from the validation rules (``rows`` is accepted for older callers and unused).
+    """
+    items = validation.findings()
+    return (
+        summaries([f for f in items if f.blocking]),
+        summaries([f for f in items if not f.blocking]),
+    )
 
 
 def latest() -> SoaVersion | None:
@@ -86,10 +96,11 @@ def default_version() -> SoaVersion | None:
 def freeze(*, user: Any = None, note: str = "") -> SoaVersion:
     """Snapshot the live SoA as the next version (refused while blocking findings remain)."""
     org = Organisation.objects.select_for_update().get(pk=require_org().pk)
-    rows = build_rows()
-    blocking, _ = findings(rows)
+    items = validation.findings()
+    blocking = [f for f in items if f.blocking]
     if blocking:
-        raise ValidationError({"__all__": ["Fix these before freezing the SoA:", *blocking]})
+        raise FreezeRefused(blocking)
+    rows = build_rows()
     head = header()
     number = (SoaVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     version = SoaVersion(
@@ -104,6 +115,7 @@ def freeze(*, user: Any = None, note: str = "") -> SoaVersion:
     )
     version.full_clean(exclude=["organisation", "frozen_by"])
     version.save()
+    version.warnings = items  # shown to whoever froze it; the approver sees them live
     return version
 
 
@@ -132,6 +144,8 @@ def approve(version: SoaVersion, *, approver: Any, role: str, comment: str = "")
     version.approved_at = timezone.now()
     version.approved_by = approver
     version.save()
+    # Warnings do not stop an approval; the approval page listed them before signing.
+    approval.warnings = validation.findings()
     return approval
 
 
@@ -203,6 +217,7 @@ __all__ = [
     "content_hash",
     "default_version",
     "diff",
+    "FreezeRefused",
     "findings",
     "freeze",
     "latest",

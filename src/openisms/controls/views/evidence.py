@@ -43,6 +43,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
             "owners": member_users(),
             "empty": not page.object_list and not any(filters.values()),
             "can_upload": access.can("evidence.upload"),
+            "can_export": access.can("records.export"),
         },
     )
 

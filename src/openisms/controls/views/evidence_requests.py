@@ -13,6 +13,7 @@ from openisms.controls.models import Evidence, EvidenceRequest
 from openisms.controls.services import requests as svc
 from openisms.controls.services.setup import ensure_controls
 from openisms.core.access import org_view
+from openisms.core.dates import human_day
 from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
 
@@ -64,7 +65,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"{req.requested_from.username} was asked for evidence of {req.control.ref} "
-                f"by {req.due_on:%d %b %Y}.",
+                f"by {human_day(req.due_on)}.",
             )
             back = request.POST.get("next", "")
             if back.startswith("/o/") and "//" not in back:

@@ -83,11 +83,15 @@ def my_controls(request: HttpRequest) -> HttpResponse:
 @org_view("records.view")
 def validation_panel(request: HttpRequest) -> HttpResponse:
     ensure_controls()
-    items = validation.findings()
+    items = validation.for_role(validation.findings(), request.org_access)
     return render(
         request,
         "controls/records_validation.html",
-        {"groups": validation.grouped(items), "total": len(items)},
+        {
+            "groups": validation.grouped(items),
+            "total": len(items),
+            "blocking": sum(1 for f in items if f.blocking),
+        },
     )
 
 

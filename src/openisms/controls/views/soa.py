@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from openisms.controls import soa_exports
+from openisms.controls import soa_exports, validation
 from openisms.controls.models import SoaStatus, SoaVersion
 from openisms.controls.services import soa as svc
 from openisms.controls.soa_rows import build_rows
@@ -56,7 +56,13 @@ def soa_freeze(request: HttpRequest) -> HttpResponse:
         for text in _errors(exc):
             messages.error(request, text)
         return redirect("core:controls:soa", request.org_access.organisation.slug)
-    messages.success(request, f"SoA v{version.number} frozen: top management can approve it.")
+    warned = len(getattr(version, "warnings", []))
+    more = (
+        f" {warned} warning{'s' if warned != 1 else ''} remain: the approver sees them."
+        if warned
+        else ""
+    )
+    messages.success(request, f"SoA v{version.number} frozen: top management can approve it.{more}")
     return redirect("core:controls:soa_version", request.org_access.organisation.slug, version.pk)
 
 
@@ -73,11 +79,19 @@ def soa_version(request: HttpRequest, version_id: str) -> HttpResponse:
         .order_by("-number")
         .first()
     )
+    # Awaiting approval: the approver sees what the validation finds in the live records.
+    findings = (
+        validation.for_role(validation.findings(), access)
+        if version.status == SoaStatus.FROZEN
+        else []
+    )
     return render(
         request,
         "controls/soa_version.html",
         {
             "version": version,
+            "findings": findings,
+            "blocking": [f for f in findings if f.blocking],
             "export": soa_exports.of_version(version),
             "decisions": svc.decisions(version),
             "can_approve": can_approve,
@@ -96,9 +110,13 @@ def soa_decide(request: HttpRequest, version_id: str) -> HttpResponse:
     comment = request.POST.get("comment", "")
     try:
         if decision == "approved":
-            svc.approve(version, approver=request.user, role=access.role, comment=comment)
+            approval = svc.approve(
+                version, approver=request.user, role=access.role, comment=comment
+            )
+            warned = len(getattr(approval, "warnings", []))
+            more = f" {warned} validation warning(s) remain open." if warned else ""
             messages.success(
-                request, f"SoA v{version.number} approved: it is now the SoA in force."
+                request, f"SoA v{version.number} approved: it is now the SoA in force.{more}"
             )
         elif decision == "rejected":
             svc.reject(version, approver=request.user, role=access.role, comment=comment)

@@ -1,17 +1,16 @@
 """The append-only, hash-chained audit trail.
 
 Each organisation has its own chain (and the install one more, for entries that belong to no
-organisation). Entry *n* stores the SHA-256 of its own canonical content including the hash of
-entry *n-1*; the chain head stores the last sequence number and hash. Editing, deleting or
-reordering any past entry, or cutting off the newest ones, breaks a link that
-``openisms audit verify`` recomputes. Appends lock the chain head row, so concurrent writers queue
-instead of forking the chain.
+organisation). Entry *n* stores the HMAC-SHA-256 (under the audit key kept outside the database,
+see ``core.audit_chain``) of its own canonical content including the hash of entry *n-1*; the chain
+head stores the last sequence number and hash. Editing, deleting or reordering any past entry, or
+cutting off the newest ones, breaks a link that ``openisms audit verify`` recomputes; anchors kept
+outside the install also catch a cut-off tail. Appends lock the chain head row, so concurrent
+writers queue instead of forking the chain.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 import uuid
 from typing import Any
@@ -20,18 +19,29 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from openisms.core.audit_chain import (
+    ALGORITHMS,
+    GENESIS,
+    INSTALL_CHAIN,
+    KEYED,
+    canonical_json,
+    entry_digest,
+    entry_payload,
+)
 from openisms.core.context import Actor, require_org
 
-GENESIS = "0" * 64
-INSTALL_CHAIN = "install"
+__all__ = [
+    "GENESIS",
+    "INSTALL_CHAIN",
+    "AuditChainHead",
+    "AuditEntry",
+    "canonical_json",
+    "chain_key",
+]
 
 
 def chain_key(organisation: Any) -> str:
     return f"org:{organisation.pk}" if organisation is not None else INSTALL_CHAIN
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 class AuditChainHead(models.Model):
@@ -67,6 +77,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # "sha256" only for entries from before the chain was keyed; see core.audit_chain.
+    algorithm = models.CharField(max_length=16, choices=ALGORITHMS)
 
     objects = ScopedAuditManager()
     unscoped = models.Manager()
@@ -86,23 +98,11 @@ class AuditEntry(models.Model):
 
     def payload(self) -> dict[str, Any]:
         """The content the hash covers: everything but the hash itself."""
-        return {
-            "chain": self.chain,
-            "seq": self.seq,
-            "organisation": str(self.organisation_id) if self.organisation_id else None,
-            "at": self.at.astimezone(dt.UTC).isoformat(),
-            "actor": self.actor_id,
-            "actor_label": self.actor_label,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "object_repr": self.object_repr,
-            "changes": self.changes,
-            "prev_hash": self.prev_hash,
-        }
+        return entry_payload(self)
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(canonical_json(self.payload()).encode()).hexdigest()
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """The hash under the entry's algorithm; keyed entries use the configured audit key."""
+        return entry_digest(self, key)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -141,6 +141,7 @@ class AuditEntry(models.Model):
                 # Round-trip through JSON so the stored value is exactly what was hashed.
                 changes=json.loads(canonical_json(changes)),
                 prev_hash=head.hash,
+                algorithm=KEYED,
             )
             entry.hash = entry.compute_hash()
             entry.save(force_insert=True)

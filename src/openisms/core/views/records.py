@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
-from openisms.core.audit_trail import entries, verify
+from openisms.core.audit_anchors import build_anchor, dump_anchor
+from openisms.core.audit_trail import entries, verify_report
 from openisms.core.forms import TokenForm
 from openisms.core.models import ApiToken, Approval
 from openisms.core.models.audit import chain_key
@@ -25,14 +27,34 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     }
     page = paginate(request, entries(**filters).select_related("actor"))
     template = "core/_audit_rows.html" if request.htmx else "core/audit_trail.html"
-    return render(request, template, {"page": page, "filters": filters})
+    can_anchor = request.org_access.can("audit_trail.anchor")
+    return render(request, template, {"page": page, "filters": filters, "can_anchor": can_anchor})
 
 
 @org_view("audit_trail.verify")
 @require_POST
 def audit_verify(request: HttpRequest) -> HttpResponse:
-    checked, problems = verify(chain_key(request.org_access.organisation))
-    return render(request, "core/_audit_verify.html", {"checked": checked, "problems": problems})
+    report = verify_report(chain_key(request.org_access.organisation))
+    return render(
+        request,
+        "core/_audit_verify.html",
+        {"checked": report.checked, "problems": report.problems, "report": report},
+    )
+
+
+@org_view("audit_trail.anchor")
+def audit_anchor(request: HttpRequest) -> HttpResponse:
+    """The organisation's chain head as an anchor file, to keep outside the install."""
+    org = request.org_access.organisation
+    chain = chain_key(org)
+    if verify_report(chain).problems:
+        # An anchor of a tampered chain would certify the tampering.
+        messages.error(request, "Not anchoring: the audit trail fails verification.")
+        return redirect("core:audit_trail", org.slug)
+    answer = HttpResponse(dump_anchor(build_anchor(chain)), content_type="application/json")
+    name = f"audit-anchor-{org.slug}-{timezone.now():%Y-%m-%d}.json"
+    answer["Content-Disposition"] = f'attachment; filename="{name}"'
+    return answer
 
 
 @org_view("approvals.view")

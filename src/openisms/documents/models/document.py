@@ -84,7 +84,7 @@ class Document(OrgScopedModel):
         related_name="+",
     )  # fmt: skip
     template_key = models.CharField(max_length=50, blank=True)
-    controls = models.ManyToManyField("catalogue.Requirement", blank=True, related_name="+")
+    # The controls a document supports: ``controls.Control.documents`` (reverse name "controls").
     distribution = models.ManyToManyField(
         "people.Person", blank=True, related_name="distributed_documents"
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from openisms.catalogue.selectors import annex_a_controls
+from openisms.controls import links
 from openisms.core.auditing import record
 from openisms.core.context import acting_as, require_org
 from openisms.core.models import Membership
@@ -133,7 +133,7 @@ def _apply(document: Document, data: dict[str, Any]) -> dict[str, Any]:
             )
         document.review_months = months
     if "controls" in data:
-        relations["controls"] = annex_a_controls(data["controls"])
+        relations["controls"] = links.resolve(data["controls"])
     if "distribution" in data:
         relations["distribution"] = persons(data["distribution"])
     return relations

@@ -72,7 +72,10 @@ def _page(
     results = checklist.evaluate()
     counts = checklist.summary(results)
     slug = request.org_access.organisation.slug
+    access = request.org_access
     for r in results:
+        # A "what to do" link only for a role that may follow it (no link to a 403 page).
+        r.todo_allowed = bool(r.todo_url) and access.can(r.todo_action)
         # One reverse() per item, not per linked document.
         base = reverse("core:documents:checklist_unlink", args=[slug, r.key, checklist.URL_MARKER])
         marker = str(checklist.URL_MARKER)

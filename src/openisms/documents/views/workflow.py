@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import member_users, org_view
+from openisms.core.dates import human_day
 from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
 from openisms.documents import policy_templates, selectors
@@ -175,7 +176,7 @@ def detail(request: HttpRequest, document_id: str) -> HttpResponse:
         "work_in_progress": latest if latest and shown and latest.pk != shown.pk else None,
         "content": render_markdown(shown.content) if shown else "",
         "versions": selectors.versions(document),
-        "controls": document.controls.order_by("order"),
+        "controls": document.controls.order_by("order", "ref"),
         "distribution_count": document.distribution.count(),
         "distribution": document.distribution.order_by("full_name")[:20],
         "overdue": selectors.is_overdue(document),
@@ -229,7 +230,7 @@ def reviewed(request: HttpRequest, document_id: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Review of {document.ref} recorded; next review {document.next_review:%d %b %Y}.",
+            f"Review of {document.ref} recorded; next review {human_day(document.next_review)}.",
         )
     return redirect("core:documents:detail", slug, document.pk)
 

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openisms.core import register_exports
 from openisms.core.access import org_view
-from openisms.core.exports import XLSX_TYPE, neutralise, table_xlsx
 from openisms.core.forms import apply_errors
 from openisms.leadership import selectors
 from openisms.leadership.forms import ProcessForm
 from openisms.leadership.models import IsmsProcess, IsmsRole, Raci, RaciAssignment
 from openisms.leadership.services import roles as svc
 
-CSV_TYPE = "text/csv; charset=utf-8"
 LETTERS = [("", "–"), *[(v, v) for v in Raci.values]]
 
 
@@ -80,35 +76,8 @@ def raci_cell(request: HttpRequest, process_id: str, role_id: str) -> HttpRespon
 
 @org_view("records.export")
 def raci_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in ("csv", "xlsx"):
-        raise Http404("No such export.")
-    headers, rows = selectors.raci_table()
-    org = request.org_access.organisation
-    name = f"raci-{org.slug}-{timezone.localdate().isoformat()}.{fmt}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows([[neutralise(v) for v in row] for row in rows])
-        response = HttpResponse(buffer.getvalue(), content_type=CSV_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-    else:
-        data = table_xlsx(
-            "RACI matrix",
-            headers,
-            rows,
-            widths=[34, 10, *[14] * (len(headers) - 3), 40],
-            preamble=[
-                ("Organisation", org.name),
-                ("Legend", "R responsible · A accountable · C consulted · I informed"),
-            ],
-        )
-        response = FileResponse(
-            io.BytesIO(data), as_attachment=True, filename=name, content_type=XLSX_TYPE
-        )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """The matrix with its header block (organisation, revision, last change, generated at)."""
+    return register_exports.response("raci", fmt)
 
 
 def _save_process(request: HttpRequest, process: IsmsProcess | None) -> HttpResponse:

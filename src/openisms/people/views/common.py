@@ -12,6 +12,7 @@ PERMS = {
     "change": "people.change",
     "record": "training.record",
     "confirm": "training.confirm",
+    "export": "records.export",
 }
 
 

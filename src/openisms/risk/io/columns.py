@@ -1,5 +1,8 @@
 """The spreadsheet columns of each kind. An import accepts exactly the columns an export writes,
-so whatever OpenISMS exports can be edited in a spreadsheet and imported again."""
+so whatever OpenISMS exports can be edited in a spreadsheet and imported again.
+
+A column is named in files by its ``label`` ("Risk owner") where it has one, else by its field;
+on import either spelling is recognised, so files written before the labels still import."""
 
 from __future__ import annotations
 
@@ -23,6 +26,9 @@ TEXT, REF, ENUM, CIA, SCORE, USER, CLASSIFICATION = (
 TAGS, ASSET_REFS, THREAT, VULNERABILITY, CONTROLS, DATE, COMPUTED = (
     "tags", "asset_refs", "threat", "vulnerability", "controls", "date", "computed"
 )  # fmt: skip
+DATETIME = "datetime"
+# The acceptance columns of the register: read only for rows whose status is "accepted".
+ACCEPTANCE_FIELDS = ("accepted_by", "accepted_role", "accepted_at", "acceptance_comment")
 
 
 @dataclass(frozen=True)
@@ -33,10 +39,11 @@ class Column:
     max_length: int | None = None
     choices: type[models.TextChoices] | None = None
     required: bool = False  # a new record needs a value
+    label: str = ""  # the header files show; the field name when empty
 
     @property
     def header(self) -> str:
-        return self.field
+        return self.label or self.field
 
     @property
     def importable(self) -> bool:
@@ -61,38 +68,43 @@ ASSET_COLUMNS: tuple[Column, ...] = (
 )
 
 RISK_COLUMNS: tuple[Column, ...] = (
-    Column("ref", REF, 10),
-    Column("kind", ENUM, 12, choices=RiskKind),
-    Column("title", TEXT, 40, 200, required=True),
-    Column("description", TEXT, 44),
-    Column("assets", ASSET_REFS, 18),
-    Column("threat", THREAT, 10),
-    Column("vulnerability", VULNERABILITY, 12),
-    Column("owner", USER, 16),
-    Column("existing_controls", TEXT, 30),
-    Column("inherent_likelihood", SCORE, 10),
-    Column("inherent_impact", SCORE, 10),
-    Column("inherent_level", COMPUTED, 12),
-    Column("treatment", ENUM, 12, choices=Treatment),
-    Column("treatment_rationale", TEXT, 30),
-    Column("controls", CONTROLS, 20),
-    Column("other_controls", TEXT, 24),
-    Column("residual_likelihood", SCORE, 10),
-    Column("residual_impact", SCORE, 10),
-    Column("residual_level", COMPUTED, 12),
-    Column("status", ENUM, 16, choices=RiskStatus),
-    Column("next_review", DATE, 12),
+    Column("ref", REF, 10, label="Ref"),
+    Column("kind", ENUM, 12, choices=RiskKind, label="Kind"),
+    Column("title", TEXT, 40, 200, required=True, label="Title"),
+    Column("description", TEXT, 44, label="Description"),
+    Column("assets", ASSET_REFS, 18, label="Assets"),
+    Column("threat", THREAT, 28, label="Threat"),
+    Column("vulnerability", VULNERABILITY, 28, label="Vulnerability"),
+    Column("owner", USER, 20, label="Risk owner"),
+    Column("existing_controls", TEXT, 30, label="Existing controls"),
+    Column("inherent_likelihood", SCORE, 11, label="Inherent likelihood"),
+    Column("inherent_impact", SCORE, 11, label="Inherent impact"),
+    Column("inherent_level", COMPUTED, 12, label="Inherent level"),
+    Column("treatment", ENUM, 18, choices=Treatment, label="Treatment option"),
+    Column("treatment_rationale", TEXT, 30, label="Treatment rationale"),
+    Column("controls", CONTROLS, 20, label="Annex A controls"),
+    Column("other_controls", TEXT, 24, label="Other controls"),
+    Column("residual_likelihood", SCORE, 11, label="Residual likelihood"),
+    Column("residual_impact", SCORE, 11, label="Residual impact"),
+    Column("residual_level", COMPUTED, 12, label="Residual level"),
+    Column("status", ENUM, 20, choices=RiskStatus, label="Status"),
+    Column("next_review", DATE, 12, label="Next review"),
+    Column("accepted_by", TEXT, 20, 200, label="Accepted by"),
+    Column("accepted_role", TEXT, 20, 100, label="Acceptance role"),
+    Column("accepted_at", DATETIME, 18, label="Accepted at"),
+    Column("acceptance_comment", TEXT, 30, label="Acceptance comment"),
 )
 
 PLAN_COLUMNS: tuple[Column, ...] = (
-    Column("risk ref", TEXT, 10),
-    Column("risk title", TEXT, 40),
-    Column("action", TEXT, 40),
-    Column("owner", TEXT, 16),
-    Column("due date", DATE, 12),
-    Column("status", TEXT, 12),
-    Column("control", TEXT, 10),
-    Column("overdue", TEXT, 9),
+    Column("risk ref", TEXT, 10, label="Risk ref"),
+    Column("risk title", TEXT, 40, label="Risk title"),
+    Column("risk owner", TEXT, 20, label="Risk owner"),
+    Column("action", TEXT, 40, label="Action"),
+    Column("action owner", TEXT, 20, label="Action owner"),
+    Column("due date", DATE, 12, label="Due date"),
+    Column("status", TEXT, 12, label="Status"),
+    Column("control", TEXT, 36, label="Control"),
+    Column("overdue", TEXT, 9, label="Overdue"),
 )
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -118,6 +130,10 @@ def header_key(header: str) -> str:
 
 
 def field_for_header(kind: str, header: str) -> str | None:
-    """Our field named by ``header`` ("Next review" and "next_review" both name next_review)."""
+    """Our field named by ``header``: its field ("next_review", "Next review") or its label
+    ("Risk owner" names owner)."""
     key = re.sub(r"[\s-]+", "_", header_key(header))
-    return next((c.field for c in COLUMNS[kind] if c.field == key), None)
+    for column in COLUMNS[kind]:
+        if key in (column.field, re.sub(r"[\s-]+", "_", header_key(column.label))):
+            return column.field
+    return None

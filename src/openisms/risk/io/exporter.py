@@ -1,9 +1,12 @@
 """Exports of the asset inventory, the risk register and the treatment plan (XLSX and CSV).
 
 The columns are the importer's own (see :mod:`.columns`), so an export can be edited and
-imported back. Text that a spreadsheet would read as a formula (= + - @, tab, CR) is prefixed
-with a quote. The output depends only on the data: two exports of the same records are
-byte-identical (fixed workbook times, fixed ZIP entry times, stable ordering).
+imported back. The register and the plan speak to people: full names, threat and vulnerability
+names, status, treatment and level labels, acceptances (who, role, when, comment); their XLSX
+opens with a header block (:mod:`.header_block`), the CSV is the bare table. Text that a
+spreadsheet would read as a formula (= + - @, tab, CR) is prefixed with a quote. The output
+depends only on the data and, for the header block, the minute it was generated (fixed workbook
+times, fixed ZIP entry times, stable ordering).
 """
 
 from __future__ import annotations
@@ -16,12 +19,17 @@ from typing import Any
 from django.utils import timezone
 
 from openisms.catalogue.models import Requirement
+from openisms.core.auditing import object_type
 from openisms.core.context import require_org
-from openisms.core.exports import XLSX_TYPE, neutralise, save_workbook  # noqa: F401
+from openisms.core.dates import iso_moment
+from openisms.core.exports import XLSX_TYPE, neutralise, save_workbook, table_xlsx  # noqa: F401
+from openisms.core.models import Approval, Decision
+from openisms.core.permissions import Role
 from openisms.risk import selectors
 from openisms.risk.io import columns as C
-from openisms.risk.models import Asset, Risk
+from openisms.risk.models import Asset, Risk, RiskKind, RiskStatus, Treatment
 from openisms.risk.services import methodology as methods
+from openisms.risk.services.risks import ACCEPTANCE_KIND
 
 CSV_TYPE = "text/csv; charset=utf-8"
 SHEET_TITLES = {C.ASSETS: "Assets", C.RISKS: "Risks", C.PLAN: "Treatment plan"}
@@ -31,13 +39,38 @@ def filename(kind: str, slug: str, fmt: str, day: dt.date | None = None) -> str:
     return f"{kind}-{slug}-{(day or timezone.localdate()).isoformat()}.{fmt}"
 
 
-def rows(kind: str) -> list[list[Any]]:
-    """The export's rows (without the header), read in a fixed number of queries."""
-    return {C.ASSETS: _asset_rows, C.RISKS: _risk_rows, C.PLAN: _plan_rows}[kind]()
+def rows(kind: str, filters: dict[str, str] | None = None) -> list[list[Any]]:
+    """The export's rows (without the header), read in a fixed number of queries.
+
+    ``filters`` (the register page's, see ``selectors.RISK_FILTERS``) narrow the risk register.
+    """
+    if kind == C.RISKS:
+        return _risk_rows(filters)
+    return {C.ASSETS: _asset_rows, C.PLAN: _plan_rows}[kind]()
+
+
+def export_filters(query: Any) -> dict[str, str]:
+    """The register filters given in ``query`` (a request's GET, the API's query), and no more."""
+    return {
+        key: str(query.get(key) or "").strip()[:100]
+        for key in selectors.RISK_FILTERS
+        if str(query.get(key) or "").strip()
+    }
 
 
 def _username(user: Any) -> str:
     return user.get_username() if user else ""
+
+
+def person(user: Any) -> str:
+    """A person as exports name them: the full name, the username only where there is none."""
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.get_username()
+
+
+def role_label(role: str) -> str:
+    return Role(role).label if role in Role.values else role
 
 
 def _links(field: Any, source: str, target: str) -> dict[Any, list[str]]:
@@ -77,60 +110,105 @@ def _asset_rows() -> list[list[Any]]:
     ]
 
 
-def _risk_rows() -> list[list[Any]]:
+def _risk_rows(filters: dict[str, str] | None = None) -> list[list[Any]]:
     method = methods.current().method
-    qs = selectors.risk_register()
+    qs = selectors.risk_register(filters)
     assets = _links(Risk.assets, "risk", "asset")
     controls = _links(Risk.controls, "risk", "requirement")
     control_order = dict(
         Requirement.objects.filter(framework__slug="iso27001-2022").values_list("ref", "order")
     )
+    signed = signed_acceptances()
+    kinds, statuses = dict(RiskKind.choices), dict(RiskStatus.choices)
+    treatments = dict(Treatment.choices)
 
     def level(key: str) -> str:
         found = method.level(key) if key else None
         return found.name if found else key
 
+    def acceptance(r: Risk) -> list[str]:
+        if r.status != RiskStatus.ACCEPTED:
+            return ["", "", "", ""]
+        if r.acceptance_imported:
+            return [
+                r.imported_accepted_by, r.imported_accepted_role, iso_moment(r.accepted_at),
+                r.imported_acceptance_comment,
+            ]  # fmt: skip
+        who, role, at, comment = signed.get(str(r.pk), ("", "", None, ""))
+        return [who, role, iso_moment(r.accepted_at or at), comment]
+
     return [
         [
             r.ref,
-            r.kind,
+            kinds.get(r.kind, r.kind),
             r.title,
             r.description,
             ", ".join(sorted(assets.get(r.pk, []))),
-            r.threat.code if r.threat else "",
-            r.vulnerability.code if r.vulnerability else "",
-            _username(r.owner),
+            r.threat.name if r.threat else "",
+            r.vulnerability.name if r.vulnerability else "",
+            person(r.owner),
             r.existing_controls,
             r.inherent_likelihood,
             r.inherent_impact,
             level(r.inherent_level),
-            r.treatment,
+            treatments.get(r.treatment, r.treatment),
             r.treatment_rationale,
             ", ".join(sorted(controls.get(r.pk, []), key=lambda c: (control_order.get(c, 0), c))),
             r.other_controls,
             r.residual_likelihood,
             r.residual_impact,
             level(r.residual_level),
-            r.status,
+            statuses.get(r.status, r.status),
             r.next_review,
+            *acceptance(r),
         ]  # fmt: skip
         for r in qs.iterator(chunk_size=2000)
     ]
 
 
+def signed_acceptances() -> dict[str, tuple[str, str, Any, str]]:
+    """Risk id → (who, role, when, comment) of its latest acceptance signed in OpenISMS.
+
+    One query for the whole register, as plain values.
+    """
+    found: dict[str, tuple[str, str, Any, str]] = {}
+    rows = (
+        Approval.objects.filter(
+            subject_type=object_type(Risk), kind=ACCEPTANCE_KIND, decision=Decision.APPROVED
+        )
+        .order_by("decided_at")
+        .values_list(
+            "subject_id",
+            "approver__username",
+            "approver__first_name",
+            "approver__last_name",
+            "approver_role",
+            "decided_at",
+            "comment",
+        )  # fmt: skip
+    )
+    for subject, username, first, last, role, at, comment in rows.iterator(chunk_size=5000):
+        name = f"{first or ''} {last or ''}".strip() or username
+        found[subject] = (name, role_label(role), at, comment)  # the latest one wins
+    return found
+
+
 def _plan_rows() -> list[list[Any]]:
-    qs = selectors.treatment_plan_actions().order_by(
-        "due_date", "risk__ref", "created_at", "title", "pk"
+    qs = (
+        selectors.treatment_plan_actions()
+        .select_related("risk__owner")
+        .order_by("due_date", "risk__ref", "created_at", "title", "pk")
     )
     return [
         [
             a.risk.ref,
             a.risk.title,
+            person(a.risk.owner),
             a.title,
-            _username(a.owner),
+            person(a.owner),
             a.due_date,
             a.get_status_display(),
-            a.control.ref if a.control else "",
+            f"{a.control.ref} {a.control.title}" if a.control else "",
             "yes" if a.is_overdue else "no",
         ]  # fmt: skip
         for a in qs
@@ -173,21 +251,43 @@ def _csv_value(value: Any) -> Any:
     return neutralise(value)
 
 
-def to_csv(kind: str, data: list[list[Any]] | None = None) -> bytes:
-    return b"".join(csv_lines(kind, rows(kind) if data is None else data))
+def to_csv(
+    kind: str, data: list[list[Any]] | None = None, *, filters: dict[str, str] | None = None
+) -> bytes:
+    """A clean table (header row, then rows) that the importer reads back: the header block
+    of the XLSX is left out, as comment lines would break other readers of the file."""
+    return b"".join(csv_lines(kind, rows(kind, filters) if data is None else data))
 
 
 # --- XLSX ------------------------------------------------------------------------------
 
 
-def to_xlsx(kind: str, data: list[list[Any]] | None = None) -> bytes:
+def to_xlsx(
+    kind: str, data: list[list[Any]] | None = None, *, filters: dict[str, str] | None = None
+) -> bytes:
+    """The register and the plan open with a header block (:mod:`.header_block`) above the
+    table; the importer skips it, so the file imports as it is."""
+    data = rows(kind, filters) if data is None else data
+    if kind == C.ASSETS:
+        return _plain_xlsx(kind, data)
+    from openisms.risk.io.header_block import preamble
+
+    return table_xlsx(
+        SHEET_TITLES[kind],
+        headers(kind),
+        data,
+        widths=[c.width for c in C.columns(kind)],
+        preamble=preamble(kind, len(data), filters),
+    )
+
+
+def _plain_xlsx(kind: str, data: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    data = rows(kind) if data is None else data
     cols = C.columns(kind)
     # Write-only mode streams rows instead of holding a cell object per value: about half
     # the time and a fraction of the memory for a 50,000-risk register.

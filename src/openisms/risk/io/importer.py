@@ -28,7 +28,7 @@ from openisms.risk.io.report import Report
 from openisms.risk.io.resolve import MISSING, CellError, Lookups, convert
 from openisms.risk.models import Asset, Risk, RiskStatus
 from openisms.risk.services.assets import create_asset, update_asset
-from openisms.risk.services.risks import create_risk, update_risk
+from openisms.risk.services.risks import create_risk, record_imported_acceptance, update_risk
 
 NAME_FIELD = {C.ASSETS: "name", C.RISKS: "title"}
 Progress = Callable[[int, int], None]  # (rows written so far, rows in all)
@@ -46,6 +46,8 @@ class Planned:
     failed: set[str] = field(default_factory=set)  # fields whose cell was refused
     bad: bool = False
     obj: Any = None
+    # The file says "accepted" for a risk not accepted here: recorded as an imported acceptance.
+    acceptance: dict[str, Any] | None = None
 
 
 def run_import(
@@ -169,7 +171,7 @@ def _plan(
             _diff(kind, plan, lookups)
             if plan.existing is None:
                 report.created += 1
-            elif plan.data or plan.deps is not None:
+            elif plan.data or plan.deps is not None or _accepts(plan):
                 report.updated += 1
             else:
                 report.unchanged += 1
@@ -237,17 +239,45 @@ def _check_names(
 
 
 def _check_acceptance(plans: list[Planned], report: Report, header_of: dict[str, str]) -> None:
-    """An acceptance is a sign-off with a record of who gave it: a spreadsheet cannot give it."""
+    """A risk the file calls accepted comes in accepted, as an *imported* acceptance.
+
+    Who accepted it and when are text from the file (the person need not use this install), so
+    the risk is flagged for re-confirmation until an authorised role accepts it here. The
+    acceptance columns of rows that are not accepted are ignored, as is the acceptance of a risk
+    already accepted here (that sign-off stands).
+    """
     for plan in plans:
+        given = {f: plan.values.pop(f) for f in C.ACCEPTANCE_FIELDS if f in plan.values}
+        if plan.values.get("status") != RiskStatus.ACCEPTED:
+            continue
         current = plan.existing.status if plan.existing is not None else None
-        if plan.values.get("status") == RiskStatus.ACCEPTED and current != RiskStatus.ACCEPTED:
+        if current != RiskStatus.ACCEPTED:
+            # The services refuse "accepted" as a plain status; the acceptance is recorded
+            # after the risk is written.
+            del plan.values["status"]
+        residual = plan.values.get(
+            "residual_likelihood", getattr(plan.existing, "residual_likelihood", None)
+        )
+        if residual is None and "residual_likelihood" not in plan.failed:
             report.add(
                 plan.row,
                 header_of.get("status", "status"),
-                "A risk cannot be imported as accepted: acceptance is a sign-off in OpenISMS. "
-                "Import it as assessed (or treating) and accept it after the import.",
+                "An accepted risk needs its residual likelihood and impact: the acceptance "
+                "covers the residual risk.",
             )
             plan.bad = True
+            continue
+        plan.acceptance = {
+            "by": given.get("accepted_by") or "",
+            "role": given.get("accepted_role") or "",
+            "at": given.get("accepted_at"),
+            "comment": given.get("acceptance_comment") or "",
+        }
+
+
+def _accepts(plan: Planned) -> bool:
+    """The row turns a risk that is not accepted here into an (imported) accepted one."""
+    return plan.acceptance is not None and plan.existing.status != RiskStatus.ACCEPTED
 
 
 def _diff(kind: str, plan: Planned, lookups: Lookups) -> None:
@@ -353,8 +383,14 @@ def _write(kind: str, plan: Planned) -> Any:
             return create_asset(plan.data, ref=plan.ref)
         return update_asset(plan.existing, plan.data) if plan.data else plan.existing
     if plan.existing is None:
-        return create_risk(plan.data, ref=plan.ref)
-    return update_risk(plan.existing, plan.data) if plan.data else plan.existing
+        risk = create_risk(plan.data, ref=plan.ref)
+    else:
+        risk = update_risk(plan.existing, plan.data) if plan.data else plan.existing
+    if plan.acceptance is not None and risk.status != RiskStatus.ACCEPTED:
+        # Also when the row's new scores withdrew an acceptance given here: the file says
+        # the risk is accepted, so it is, as an imported acceptance to re-confirm.
+        record_imported_acceptance(risk, **plan.acceptance)
+    return risk
 
 
 def _service_errors(report: Report, row: int, exc: Exception, header_of: dict[str, str]) -> None:

@@ -20,6 +20,7 @@ MAX_UNZIPPED = 100 * 1024 * 1024  # a 5 MB workbook that inflates beyond this is
 ZIP_MAGIC = b"PK\x03\x04"
 BOM = "\ufeff"
 WRONG_TYPE = "Upload an .xlsx or .csv file."
+HEADER_BLOCK_START = "Organisation"  # the first label of an export's header block
 
 
 class FileRejected(ValueError):
@@ -74,11 +75,14 @@ def read_table(filename: str, data: bytes) -> Table:
 
 
 def _shape(raw: list[list[Any]]) -> Table:
-    numbered = [(n, cells) for n, cells in enumerate(raw, start=1) if not _blank(cells)]
+    first = _after_header_block(raw)
+    numbered = [
+        (n, cells) for n, cells in enumerate(raw, start=1) if n >= first and not _blank(cells)
+    ]
     if not numbered:
         raise FileRejected("The file is empty: put the column headers in the first row.")
     header_row, headers = numbered[0]
-    if header_row != 1:
+    if header_row != first:
         raise FileRejected("Put the column headers in the first row (it is empty).")
     names = [
         "" if h is None else str(h.text if isinstance(h, Formula) else h).strip() for h in headers
@@ -97,6 +101,27 @@ def _shape(raw: list[list[Any]]) -> Table:
     if len(rows) > MAX_ROWS:
         raise FileRejected(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at a time.")
     return Table(headers=names, rows=rows)
+
+
+def _after_header_block(raw: list[list[Any]]) -> int:
+    """The row the table starts on: 1, or the row after an export's header block.
+
+    OpenISMS's XLSX exports open with "Organisation | name" and further label/value lines, then
+    an empty row, then the table. Only that exact shape is skipped, so a sheet whose headers
+    are in row 1 is always read from row 1.
+    """
+    if not raw or _text(raw[0][0] if raw[0] else None) != HEADER_BLOCK_START:
+        return 1
+    for index, cells in enumerate(raw):
+        if _blank(cells):
+            return index + 2 if index else 1
+        if sum(1 for c in cells if not _blank([c])) > 2:
+            return 1
+    return 1
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _blank(cells: list[Any]) -> bool:

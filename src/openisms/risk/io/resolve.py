@@ -44,6 +44,14 @@ class Lookups:
         for name, user in self.users.items():
             lowered.setdefault(name.lower(), []).append(user)
         self.users_lower = {k: v[0] for k, v in lowered.items() if len(v) == 1}
+        # Exports name people by full name (username only where there is none); e-mail
+        # addresses are what other tools often write. Ambiguous names resolve to nobody.
+        others: dict[str, list[Any]] = {}
+        for user in self.users.values():
+            for alias in {user.get_full_name().strip().lower(), (user.email or "").lower()}:
+                if alias:
+                    others.setdefault(alias, []).append(user)
+        self.users_other = {k: v[0] for k, v in others.items() if len(v) == 1}
         self.classifications = {c.name.lower(): c for c in ClassificationLevel.objects.all()}
         # (pk, ref, name) of every asset: resolves refs and finds name clashes.
         self.assets = {
@@ -62,8 +70,8 @@ class Lookups:
                 ref.upper(): (pk, ref, title)
                 for pk, ref, title in Risk.objects.values_list("pk", "ref", "title")
             }
-            self.threats = {t.code.upper(): t for t in Threat.objects.all()}
-            self.vulnerabilities = {v.code.upper(): v for v in Vulnerability.objects.all()}
+            self.threats = _library_index(Threat.objects.all())
+            self.vulnerabilities = _library_index(Vulnerability.objects.all())
             for ref, order in Requirement.objects.filter(
                 framework__slug="iso27001-2022", kind="control"
             ).values_list("ref", "order"):
@@ -77,10 +85,27 @@ class Lookups:
         return self.assets if self.kind == C.ASSETS else self.risks
 
     def user(self, name: str) -> Any:
-        user = self.users.get(name) or self.users_lower.get(name.lower())
+        key = name.lower()
+        user = self.users.get(name) or self.users_lower.get(key) or self.users_other.get(key)
         if user is None:
-            raise CellError(f"Unknown user “{name}”: not a member of {self.org_name}.")
+            raise CellError(
+                f"Unknown user “{name}”: no member of {self.org_name} has this username, "
+                "full name or e-mail address."
+            )
         return user
+
+
+def _library_index(entries: Iterable[Any]) -> dict[str, Any]:
+    """Entries by code and, where no other entry shares it, by name (exports show names)."""
+    entries = list(entries)
+    index = {e.code.upper(): e for e in entries}
+    names: dict[str, list[Any]] = {}
+    for entry in entries:
+        names.setdefault(entry.name.strip().upper(), []).append(entry)
+    for name, found in names.items():
+        if len(found) == 1:
+            index.setdefault(name, found[0])
+    return index
 
 
 def plain(raw: Any) -> str:
@@ -225,7 +250,9 @@ def _library(column: C.Column, raw: Any, text: str, lookups: Lookups) -> Any:
     table = lookups.threats if column.kind == C.THREAT else lookups.vulnerabilities
     found = table.get(text.upper())
     if found is None:
-        raise CellError(f"Unknown {column.field} code “{text}”; see Threats & vulnerabilities.")
+        raise CellError(
+            f"Unknown {column.field} “{text}”: use a code or name from Threats & vulnerabilities."
+        )
     return found
 
 
@@ -257,6 +284,28 @@ def _date(column: C.Column, raw: Any, text: str, lookups: Lookups) -> dt.date | 
     raise CellError("Use a date like 2026-03-31 (YYYY-MM-DD).")
 
 
+DATETIME_RE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::\d{2})?)?\s*(?:UTC|Z)?")
+
+
+def _datetime(column: C.Column, raw: Any, text: str, lookups: Lookups) -> dt.datetime | None:
+    """A moment in UTC: "2026-12-07 14:05 UTC" as exports write it, or a bare day."""
+    if isinstance(raw, dt.datetime):
+        return raw.replace(tzinfo=dt.UTC) if raw.tzinfo is None else raw.astimezone(dt.UTC)
+    if isinstance(raw, dt.date):
+        return dt.datetime(raw.year, raw.month, raw.day, tzinfo=dt.UTC)
+    if not text:
+        return None
+    match = DATETIME_RE.fullmatch(text)
+    if match:
+        try:
+            day = dt.date.fromisoformat(match.group(1))
+            hour, minute = int(match.group(2) or 0), int(match.group(3) or 0)
+            return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
+        except ValueError:
+            pass
+    raise CellError("Use a date like 2026-03-31, or 2026-03-31 14:05 UTC.")
+
+
 def _tokens(text: str) -> Iterable[str]:
     return [t for t in SPLIT_RE.split(text) if t]
 
@@ -275,4 +324,5 @@ READERS = {
     C.VULNERABILITY: _library,
     C.CONTROLS: _controls,
     C.DATE: _date,
+    C.DATETIME: _datetime,
 }

@@ -69,6 +69,14 @@ class Risk(OrgScopedModel):
     )
     next_review = models.DateField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # An acceptance brought in by an import: who gave it is text from the file, not a sign-off
+    # in this install, so it stays flagged until someone authorised accepts the risk here.
+    acceptance_imported = models.BooleanField(
+        default=False, help_text="accepted in an imported file; awaiting re-confirmation"
+    )
+    imported_accepted_by = models.CharField(max_length=200, blank=True, validators=[reject_nul])
+    imported_accepted_role = models.CharField(max_length=100, blank=True, validators=[reject_nul])
+    imported_acceptance_comment = models.TextField(blank=True, validators=[reject_nul])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

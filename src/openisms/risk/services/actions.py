@@ -105,6 +105,14 @@ def plan_hash() -> str:
     return hashlib.sha256(canonical_json(plan_content()).encode()).hexdigest()
 
 
+class PlanRefused(ApprovalRefused):
+    """Top management may not approve the plan while blocking findings remain (``findings``)."""
+
+    def __init__(self, message: str, findings: list[Any]) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
 class _PlanSubject:
     """Lets the generic approval service sign the plan's current content."""
 
@@ -131,6 +139,11 @@ def sign_plan(*, user: Any, comment: str = "") -> Approval:
     role = access.role if access else ""
     subject = _PlanSubject(plan())
     if access and access.can("risk.plan.approve"):
+        from openisms.risk import validation  # imports this module
+
+        blocking = validation.blocking()
+        if blocking:
+            raise PlanRefused(validation.refusal(blocking), blocking)
         return decide(
             subject, approver=user, role=role, decision="approved", kind=PLAN_APPROVAL,
             comment=comment, action="risk.plan.approve",
@@ -155,7 +168,8 @@ def plan_status() -> dict[str, Any]:
         .exclude(owner=None)
         .values_list("owner__username", flat=True)
     )
-    owner_signed = {a.approver.username for a in signed if a.kind == PLAN_OWNER_SIGNOFF}
+    # Top management approving the whole plan confirms the parts they own themselves.
+    owner_signed = {a.approver.username for a in signed}
     management = [a for a in signed if a.kind == PLAN_APPROVAL]
     return {
         "hash": current,

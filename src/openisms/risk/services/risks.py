@@ -159,6 +159,8 @@ def update_risk(risk: Risk, data: dict[str, Any]) -> Risk:
     if risk.status == RiskStatus.ACCEPTED and _scores(risk) != before:
         # The acceptance covered other scores; it must be given again.
         risk.status, risk.accepted_at = RiskStatus.ASSESSED, None
+    if risk.status != RiskStatus.ACCEPTED:
+        _forget_imported_acceptance(risk)
     risk.full_clean(exclude=["methodology", "assets", "controls", "organisation"])
     risk.save()
     for name, values in relations.items():
@@ -197,8 +199,35 @@ def accept_risk(risk: Risk, *, user: Any, comment: str = "") -> Approval:
         comment=comment, version_label=risk.residual_level, action="risk.accept",
     )  # fmt: skip
     risk.status, risk.accepted_at = RiskStatus.ACCEPTED, timezone.now()
+    _forget_imported_acceptance(risk)  # a sign-off here re-confirms an imported acceptance
     risk.save()
     return approval
+
+
+def _forget_imported_acceptance(risk: Risk) -> None:
+    risk.acceptance_imported = False
+    risk.imported_accepted_by = risk.imported_accepted_role = ""
+    risk.imported_acceptance_comment = ""
+
+
+@transaction.atomic
+def record_imported_acceptance(
+    risk: Risk, *, by: str, role: str = "", at: dt.datetime | None = None, comment: str = ""
+) -> Risk:
+    """Mark ``risk`` accepted as an imported file says: no sign-off of this install, so it is
+    flagged (``acceptance_imported``) until someone authorised accepts it here again."""
+    if risk.residual_likelihood is None:
+        raise ValidationError(
+            {"status": "An accepted risk needs its residual likelihood and impact."}
+        )
+    risk.status = RiskStatus.ACCEPTED
+    risk.accepted_at = at
+    risk.acceptance_imported = True
+    risk.imported_accepted_by = clean_text(by, "accepted_by")[:200]
+    risk.imported_accepted_role = clean_text(role, "accepted_role")[:100]
+    risk.imported_acceptance_comment = clean_text(comment, "acceptance_comment")
+    risk.save()
+    return risk
 
 
 def rescore_all(old: Methodology, new: Methodology) -> int:
@@ -221,6 +250,7 @@ def rescore_all(old: Methodology, new: Methodology) -> int:
             _score(risk, new)
         if risk.status == RiskStatus.ACCEPTED:
             risk.status, risk.accepted_at = RiskStatus.ASSESSED, None
+            _forget_imported_acceptance(risk)
         risk.save()
         _history(risk, f"re-scored for method v{new.version} (was v{old.version})")
         count += 1

@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from openisms.core.access import org_view
 from openisms.risk.io import columns as C
 from openisms.risk.io import exporter
+from openisms.risk.io.exporter import export_filters
 from openisms.risk.io.jobs import (
     ACTIVE,
     QUEUED,
@@ -246,8 +247,10 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in C.EXPORT_KINDS or fmt not in C.FORMATS:
         raise Http404("No such export.")
     name = exporter.filename(kind, request.org_access.organisation.slug, fmt)
+    # The register's export follows the page's filters (the header block names them).
+    filters = export_filters(request.GET) if kind == C.RISKS else None
     # Rows are read here, inside the organisation context; only the encoding is streamed.
-    data = exporter.rows(kind)
+    data = exporter.rows(kind, filters)
     if fmt == "csv":
         response = StreamingHttpResponse(
             exporter.csv_lines(kind, data), content_type=exporter.CSV_TYPE
@@ -255,7 +258,7 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     else:
         response = FileResponse(
-            io.BytesIO(exporter.to_xlsx(kind, data)),
+            io.BytesIO(exporter.to_xlsx(kind, data, filters=filters)),
             as_attachment=True,
             filename=name,
             content_type=exporter.XLSX_TYPE,

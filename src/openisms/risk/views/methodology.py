@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,6 +17,7 @@ from openisms.core.models import Approval
 from openisms.core.permissions import Role
 from openisms.core.services.approvals import ApprovalRefused
 from openisms.core.validation import clean_text
+from openisms.risk import method_document, validation
 from openisms.risk.forms_method import Draft, MethodForm, clamp_size, ink
 from openisms.risk.models import Methodology, MethodologyStatus, Risk, RiskScoreHistory
 from openisms.risk.scoring import Method
@@ -99,8 +100,18 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "history": history,
             "can_change": access.can("risk.methodology.change"),
             "can_approve": access.can("risk.methodology.approve"),
+            "can_export": access.can("records.export"),
+            # Shown beside the approval form: the approver reads them before signing.
+            "findings": _findings_for_approver(access, shown),
         },
     )
+
+
+def _findings_for_approver(access: Any, shown: list[dict[str, Any]]) -> list[Any]:
+    waiting = any(s["state"]["state"] != "approved" for s in shown)
+    if not (waiting and access.can("risk.methodology.approve")):
+        return []
+    return validation.for_role(validation.findings(), access)
 
 
 @org_view("risk.methodology.change")
@@ -189,3 +200,27 @@ def methodology_decide(request: HttpRequest, version: int) -> HttpResponse:
     else:
         messages.success(request, f"Method v{version} approved.")
     return redirect("core:risk:methodology", slug)
+
+
+@org_view("records.view")
+def methodology_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The method as a controlled document; ``?version=N`` for another version than in force."""
+    if fmt not in method_document.FORMATS:
+        raise Http404("The risk method downloads as DOCX or PDF.")
+    raw = request.GET.get("version", "").strip().lstrip("v")
+    if raw and (not raw.isdigit() or len(raw) > 9):
+        raise Http404("No such version.")
+    try:
+        chosen = method_document.pick(int(raw) if raw else None)
+    except method_document.MethodExportError as exc:
+        raise Http404(str(exc))
+    request.org_access.require(method_document.required_action(chosen))
+    response = HttpResponse(
+        method_document.render(chosen, fmt), content_type=method_document.CONTENT_TYPES[fmt]
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{method_document.filename(chosen, fmt)}"'
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

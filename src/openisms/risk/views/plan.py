@@ -20,7 +20,7 @@ from openisms.core.access import member_users, org_view
 from openisms.core.forms import apply_errors
 from openisms.core.validation import clean_text
 from openisms.core.views.pagination import paginate
-from openisms.risk import gantt, selectors
+from openisms.risk import gantt, selectors, validation
 from openisms.risk.forms_risk import ActionForm
 from openisms.risk.models import ActionStatus, Risk, TreatmentAction
 from openisms.risk.models.treatment import OPEN_ACTION_STATUSES
@@ -153,7 +153,10 @@ def plan(request: HttpRequest) -> HttpResponse:
         or request.user.username in status["approved_by"],
         "active_filters": any(filters.values()),
         "timeline": _timeline(request, actions, filters),
+        # The signer sees what an auditor would question before signing (blocks/warns).
+        "findings": validation.for_role(validation.findings(), access),
     }
+    context["blocking"] = [f for f in context["findings"] if f.blocking]
     return render(request, "risk/plan.html", context)
 
 

@@ -66,8 +66,13 @@ def _as_json(org: Any, results: list, counts: dict[str, Any]) -> dict[str, Any]:
                 "clause": r.clause,
                 "title": r.title,
                 "status": r.status,
+                "status_label": r.status_label,
+                "in_place": r.in_place,
                 "reference": r.reference,
+                "url": r.url,
                 "detail": r.detail,
+                "todo": r.todo,
+                "todo_url": r.todo_url,
                 "linked_documents": [ld.evidence.reference for ld in r.links],
             }
             for r in results
@@ -80,13 +85,17 @@ def _as_text(org: Any, results: list, counts: dict[str, Any]) -> str:
     title_w = max(len(r.title) for r in results)
     status_w = max(len(r.status) for r in results)
     lines = [f"Mandatory documented information of {org.name} ({org.slug})", ""]
+    indent = " " * (clause_w + 2)
     for r in results:
         ref = r.reference or "—"
         lines.append(f"{r.clause:<{clause_w}}  {r.title:<{title_w}}  {r.status:<{status_w}}  {ref}")
+        if not r.in_place:
+            where = f" ({r.todo_url})" if r.todo_url else ""
+            lines.append(f"{indent}what to do: {r.todo}{where}")
     lines += [
         "",
-        f"{counts['approved']} of {counts['total']} approved and current; "
-        f"{counts['review_overdue']} review overdue, {counts['draft']} draft, "
-        f"{counts['missing']} missing.",
+        f"{counts['in_place']} of {counts['total']} in place ({counts['approved']} approved, "
+        f"{counts['recorded']} recorded); {counts['overdue']} review overdue, "
+        f"{counts['draft']} draft, {counts['missing']} missing.",
     ]
     return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Data for the demo organisation's controls: implementation texts and generated evidence."""
