@@ -30,11 +30,13 @@ test: install-test browser
 	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
 	$(BIN)/pytest
 
-## Debian's chromium for the Playwright tests (never `playwright install`).
+## Debian's chromium for the Playwright tests (never `playwright install`), and LibreOffice
+## (headless Writer and Calc) so the tests can prove exported DOCX/XLSX files open and convert.
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
 browser:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get install -y -qq chromium; fi; }
+	@{ test -x /usr/bin/chromium && test -x /usr/bin/soffice && test -x /usr/bin/pdftotext; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else sudo apt-get install -y -qq $(SYSTEM_PACKAGES); fi; }
 
 lint:
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
