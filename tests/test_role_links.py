@@ -4,7 +4,6 @@ them and one level of detail pages (issue 10: "links that respect the role")."""
 from __future__ import annotations
 
 import time
-
 from urllib.parse import urlsplit
 
 import pytest
