@@ -22,20 +22,25 @@ class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
+        self.posts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href)
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.hrefs.append(values["href"] or "")
+        elif tag == "form" and (values.get("method") or "").lower() == "post":
+            self.posts.append(values.get("action") or "")
+        if values.get("hx-post"):
+            self.posts.append(values["hx-post"] or "")
 
 
-def links_in(html: str, base_path: str, prefix: str) -> list[str]:
-    """The organisation's links on a page, absolute paths with their query, in page order."""
+def links_in(html: str, base_path: str, prefix: str, *, posts: bool = False) -> list[str]:
+    """The organisation's links on a page (or, with `posts`, where its forms post to), absolute
+    paths with their query, in page order."""
     parser = _Links()
     parser.feed(html)
     found = []
-    for href in parser.hrefs:
+    for href in parser.posts if posts else parser.hrefs:
         href = urldefrag(href)[0]
         if not href:
             continue
@@ -65,6 +70,8 @@ class Crawl:
     status: dict[str, int] = field(default_factory=dict)
     linked_from: dict[str, str] = field(default_factory=dict)
     pages: list[str] = field(default_factory=list)
+    # Where the forms and buttons of the pages opened post to, and the page showing each.
+    posts: dict[str, str] = field(default_factory=dict)
 
     def failures(self, bad: tuple[int, ...] = (403, 500)) -> list[str]:
         return [
@@ -115,6 +122,8 @@ def crawl(
                 continue
             expanded.add(shape(url))
             path = urlsplit(url).path
+            for target in links_in(html, path, prefix, posts=True):
+                result.posts.setdefault(target, url)
             following.extend((link, url) for link in links_in(html, path, prefix))
         level = following
     return result
