@@ -107,3 +107,7 @@ def test_auditor_is_not_asked_to_acknowledge(org_a, members_a):
     assert "for you to read and acknowledge" not in dashboard
     page = client.get(f"/o/{org_a.slug}/documents/read/{ack.pk}/").content.decode()
     assert 'id="ack-read-only"' in page and "I have read and understood" not in page
+    listed = client.get(f"/o/{org_a.slug}/documents/read/").content.decode()
+    assert 'id="to-read-read-only"' in listed
+    staff = login(members_a[Role.VIEWER]).get(f"/o/{org_a.slug}/documents/read/")
+    assert 'id="to-read-read-only"' not in staff.content.decode()

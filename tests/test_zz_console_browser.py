@@ -81,6 +81,13 @@ def test_pages_are_clean_and_save_answers_in_place(browser, demo):
     page = manager
     page.goto(f"{demo}/o/demo/controls/{control.pk}/")
     decision = page.locator("#decision")
+    # An error first: it appears next to its field, in the section, nothing else reloads.
+    decision.get_by_label("Applicable").select_option("no")
+    decision.get_by_label("Exclusion justification").fill("")
+    decision.get_by_role("button", name="Save decision").click()
+    expect(page.locator("#decision .errorlist")).to_contain_text("Say why the control is excluded")
+    decision = page.locator("#decision")
+    decision.get_by_label("Applicable").select_option("yes")
     decision.get_by_label("Business need").fill("Contracts require it.")
     decision.get_by_role("button", name="Save decision").click()
     expect(page.locator("#decision .inplace-message")).to_have_text(
