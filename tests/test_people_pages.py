@@ -187,6 +187,9 @@ def test_recording_a_score_in_a_row_with_htmx(world, members_a):
     text = row.content.decode()
     assert row["HX-Trigger"] == "training-changed"
     assert text.lstrip().startswith("<tr") and "92 %" in text and "Completed" in text
+    # The result is said in the row, not saved up for whatever page opens next.
+    assert 'class="alert ok inplace-message"' in text and "completed with 92 %" in text
+    assert "completed with 92 %" not in client.get(f"{P}training/overdue/").content.decode()
     progress = client.get(f"{P}training/campaigns/{world['campaign'].pk}/?part=progress")
     assert 'id="n-completed">1<' in progress.content.decode()
     again = client.post(url, {"score": "50", "next": f"{P}training/overdue/"})

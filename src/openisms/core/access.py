@@ -101,6 +101,8 @@ def org_view(action: str) -> Callable:
             with org_context(access.organisation):
                 return view(request, *args, **kwargs)
 
+        # Lets a test ask which action a URL needs without running the view (PDF downloads).
+        wrapper.org_action = action  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

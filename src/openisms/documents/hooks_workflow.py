@@ -27,6 +27,9 @@ def dashboard_panel(access: Any) -> dict[str, Any] | None:
     if not access.can("records.view"):
         return None
     data = selectors.dashboard(access.membership.user)
+    if not access.can("documents.acknowledge"):
+        # Auditors read; asking them to acknowledge would lead to a page with nothing to press.
+        data.update(pending=[], pending_count=0)
     if not data["due_count"] and not data["pending_count"]:
         return None
     return {"template": "documents/_dashboard.html", "context": data}

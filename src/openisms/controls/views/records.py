@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openisms.catalogue.loader import ATTRIBUTE_COLUMNS
@@ -20,6 +20,7 @@ from openisms.controls.forms import DecisionForm, ImplementationForm
 from openisms.controls.models import Control, ImplementationStatus
 from openisms.controls.services import records as svc
 from openisms.controls.services.setup import ensure_controls
+from openisms.core import inplace
 from openisms.core.access import member_users, org_view
 from openisms.core.forms import apply_errors
 
@@ -151,18 +152,27 @@ def control_detail(request: HttpRequest, control_id: str) -> HttpResponse:
     return render(request, "controls/records_detail.html", _detail_context(request, control))
 
 
-def _after_save(request: HttpRequest, control: Control, part: str, **forms: Any) -> HttpResponse:
-    if request.htmx:
-        fresh = _control(control.pk)
-        context = _detail_context(request, fresh, **forms)
-        return render(request, f"controls/_records_{part}.html", context)
-    if forms:
-        return render(
-            request, "controls/records_detail.html", _detail_context(request, control, **forms)
+def _after_save(
+    request: HttpRequest, control: Control, part: str, message: str = "", **forms: Any
+) -> HttpResponse:
+    """The decision or implementation section: in place with htmx (saved message or the form
+    with its errors), else the page again (errors) or a redirect to it (saved)."""
+    template = f"controls/_records_{part}.html"
+    if message:
+        return inplace.saved(
+            request,
+            message,
+            template=template,
+            context=lambda: _detail_context(request, _control(control.pk)),
+            redirect_to=reverse(
+                "core:controls:control_detail",
+                args=[request.org_access.organisation.slug, control.pk],
+            ),
         )
-    return redirect(
-        "core:controls:control_detail", request.org_access.organisation.slug, control.pk
-    )
+    context = _detail_context(request, control, **forms)
+    if request.htmx:
+        return inplace.section(request, template, context)
+    return render(request, "controls/records_detail.html", context)
 
 
 @org_view("controls.change")
@@ -178,8 +188,7 @@ def control_decide(request: HttpRequest, control_id: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Decision on {control.ref} saved.")
-            return _after_save(request, control, "decision")
+            return _after_save(request, control, "decision", f"Decision on {control.ref} saved.")
     return _after_save(request, _control(control.pk), "decision", decision_form=form)
 
 
@@ -198,6 +207,6 @@ def control_implement(request: HttpRequest, control_id: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Implementation of {control.ref} saved.")
-            return _after_save(request, control, "implementation")
+            message = f"Implementation of {control.ref} saved."
+            return _after_save(request, control, "implementation", message)
     return _after_save(request, _control(control.pk), "implementation", implementation_form=form)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from openisms.core import inplace
 from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
 from openisms.documents import checklist
@@ -67,7 +68,10 @@ def _form_context(item: checklist.Item, form: LinkForm) -> dict[str, Any]:
 
 
 def _page(
-    request: HttpRequest, open_item: checklist.Item | None = None, form: LinkForm | None = None
+    request: HttpRequest,
+    open_item: checklist.Item | None = None,
+    form: LinkForm | None = None,
+    message: str = "",
 ) -> HttpResponse:
     results = checklist.evaluate()
     counts = checklist.summary(results)
@@ -87,6 +91,8 @@ def _page(
         "bar": mark_safe(checklist.summary_bar(counts)),  # noqa: S308
         "can_link": request.org_access.can("documents.change"),
         "open_key": open_item.key if open_item else "",
+        # htmx swaps #checklist only: the result of a link or unlink is shown inside it.
+        "inplace": inplace.InPlace(message) if message else None,
     }
     if open_item is not None:
         context["link"] = _form_context(open_item, form or LinkForm())
@@ -116,9 +122,11 @@ def checklist_link(request: HttpRequest, item_key: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            if not request.htmx:
-                verb = "now counts" if created else "already counted"
-                messages.success(request, f"{document.ref} {verb} for “{item.title}”.")
+            verb = "now counts" if created else "already counted"
+            message = f"{document.ref} {verb} for “{item.title}”."
+            if request.htmx:
+                return _page(request, message=message)
+            messages.success(request, message)
             return redirect(reverse("core:documents:checklist", args=[slug]) + f"#item-{item.key}")
     return _page(request, item, form)
 
@@ -130,7 +138,9 @@ def checklist_unlink(request: HttpRequest, item_key: str, document_id: uuid.UUID
     document = get_object_or_404(Document, pk=document_id)
     if not checklist.unlink_document(item.key, document):
         raise Http404("That document is not linked to this item.")
-    if not request.htmx:
-        messages.success(request, f"{document.ref} no longer counts for “{item.title}”.")
+    message = f"{document.ref} no longer counts for “{item.title}”."
+    if request.htmx:
+        return _page(request, message=message)
+    messages.success(request, message)
     slug = request.org_access.organisation.slug
     return redirect(reverse("core:documents:checklist", args=[slug]) + f"#item-{item.key}")

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from openisms.core import inplace
 from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
@@ -40,7 +41,7 @@ def _assignment(assignment_id: uuid.UUID) -> TrainingAssignment:
 
 
 def _row(
-    request: HttpRequest, a: TrainingAssignment, form: Any = None, error: str = ""
+    request: HttpRequest, a: TrainingAssignment, form: Any = None, error: str = "", saved: str = ""
 ) -> HttpResponse:
     cols = request.POST.get("cols", "")
     response = render(
@@ -53,6 +54,8 @@ def _row(
             "completion_form": form or CompletionForm(),
             "row_error": error,
             "next": request.POST.get("next", ""),
+            # The result of "Record"/"Confirm" shows in the row the person acted in.
+            "inplace": inplace.InPlace(saved) if saved else None,
         },
     )
     if not error:
@@ -106,9 +109,10 @@ def _act(
             return back(request, "core:people:assignment_detail", a.pk)
         return _detail(request, a, **{form_key: form})
     a = _assignment(assignment_id)
+    message = f"{a.person.full_name}, {a.course.title}: {done(a)}."
     if request.htmx:
-        return _row(request, a)
-    messages.success(request, f"{a.person.full_name}, {a.course.title}: {done(a)}.")
+        return _row(request, a, saved=message)
+    messages.success(request, message)
     return back(request, "core:people:assignment_detail", a.pk)
 
 
