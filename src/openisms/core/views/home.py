@@ -14,6 +14,7 @@ from openisms.core import dashboard as panels
 from openisms.core import navigation
 from openisms.core.access import SESSION_ORG_KEY, find_access, org_view, user_memberships
 from openisms.core.audit_trail import entries
+from openisms.core.audit_words import describe_all
 from openisms.core.forms import OrganisationForm, apply_errors
 from openisms.core.models import Approval, Membership
 from openisms.core.services.organisations import create_organisation
@@ -74,7 +75,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             framework__slug="iso27001-2022", kind="control"
         ).count(),
         "memberships": user_memberships(request.user),
-        "recent": list(entries()[:8]) if access.can("audit_trail.view") else None,
+        "recent": (
+            describe_all(entries().select_related("actor")[:8])
+            if access.can("audit_trail.view")
+            else None
+        ),
         "sections": navigation.SECTIONS,
         "panels": panels.panels_for(access),
     }
