@@ -51,7 +51,7 @@ def register() -> None:
 
     ORGANISATION_CREATED.append(seed_organisation)
     for label, url_name in [
-        ("Controls (SoA)", "core:controls:control_list"),
+        ("Controls", "core:controls:control_list"),
         ("My controls", "core:controls:my_controls"),
         ("SoA validation", "core:controls:validation"),
     ]:
