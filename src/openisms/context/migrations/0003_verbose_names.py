@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('context', '0002_controls_link_once'),
+        ("context", "0002_controls_link_once"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='obligation',
-            options={'ordering': ['ref'], 'verbose_name': 'requirement'},
+            name="obligation",
+            options={"ordering": ["ref"], "verbose_name": "requirement"},
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('controls', '0002_controls_link_once'),
+        ("controls", "0002_controls_link_once"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='soaversion',
-            options={'ordering': ['-number'], 'verbose_name': 'SoA version'},
+            name="soaversion",
+            options={"ordering": ["-number"], "verbose_name": "SoA version"},
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_audit_hmac'),
+        ("core", "0004_audit_hmac"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='apitoken',
-            options={'ordering': ['-created_at'], 'verbose_name': 'API token'},
+            name="apitoken",
+            options={"ordering": ["-created_at"], "verbose_name": "API token"},
         ),
     ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from openisms.catalogue.models import Requirement
 from openisms.core import dashboard as panels
-from openisms.core import navigation
+from openisms.core import getting_started, navigation
 from openisms.core.access import SESSION_ORG_KEY, find_access, org_view, user_memberships
 from openisms.core.audit_trail import entries
 from openisms.core.audit_words import describe_all
@@ -82,6 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "sections": navigation.SECTIONS,
         "panels": panels.panels_for(access),
+        "getting_started": getting_started.path_for(access),
     }
     return render(request, "core/dashboard.html", context)
 

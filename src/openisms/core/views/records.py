@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
 from openisms.core.audit_anchors import build_anchor, dump_anchor
-from openisms.core.audit_words import describe_all
 from openisms.core.audit_trail import entries, verify_report
+from openisms.core.audit_words import describe_all
 from openisms.core.forms import TokenForm
 from openisms.core.models import ApiToken, Approval
 from openisms.core.models.audit import chain_key

@@ -4,22 +4,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leadership', '0002_initial'),
+        ("leadership", "0002_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='ismsprocess',
-            options={'ordering': ['order', 'name'], 'verbose_name': 'ISMS process'},
+            name="ismsprocess",
+            options={"ordering": ["order", "name"], "verbose_name": "ISMS process"},
         ),
         migrations.AlterModelOptions(
-            name='ismsrole',
-            options={'ordering': ['order', 'name'], 'verbose_name': 'ISMS role'},
+            name="ismsrole",
+            options={"ordering": ["order", "name"], "verbose_name": "ISMS role"},
         ),
         migrations.AlterModelOptions(
-            name='raciassignment',
-            options={'verbose_name': 'RACI assignment'},
+            name="raciassignment",
+            options={"verbose_name": "RACI assignment"},
         ),
     ]

@@ -4,19 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('risk', '0002_imported_acceptance'),
+        ("risk", "0002_imported_acceptance"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='methodology',
-            options={'ordering': ['-version'], 'verbose_name': 'risk method'},
+            name="methodology",
+            options={"ordering": ["-version"], "verbose_name": "risk method"},
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='status',
-            field=models.CharField(choices=[('uploaded', 'Uploaded'), ('checked', 'Checked (dry run)'), ('imported', 'Imported'), ('failed', 'Failed'), ('unmapped', 'Needs mapping')], default='uploaded', max_length=10),
+            model_name="importjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("uploaded", "Uploaded"),
+                    ("checked", "Checked (dry run)"),
+                    ("imported", "Imported"),
+                    ("failed", "Failed"),
+                    ("unmapped", "Needs mapping"),
+                ],
+                default="uploaded",
+                max_length=10,
+            ),
         ),
     ]

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             for header in table.headers:
                 if C.header_key(header) in mapping:
                     field = mapping[C.header_key(header)]
-                    self.stdout.write(f"Reading “{header}” as {field} (suggested; --map to change).")
+                    self.stdout.write(f"Reading “{header}” as {field} (suggested; see --map).")
         with acting_as(cli_actor()), org_context(org):
             report = run_import(kind, table, mapping=mapping, dry_run=opts["dry_run"])
         if report.needs_mapping:
