@@ -97,7 +97,10 @@ def test_without_a_name_the_username_stands_in(org_a, members_a):
         )
     sentences = {e.sentence for e in rows}
     # No first or last name: the username stands in.
-    assert sentences == {"a-owner created asset ‘Payroll’", "a-owner deleted asset ‘Payroll’"}
+    assert sentences == {
+        "a-owner created asset ‘A-0001 Payroll’",
+        "a-owner deleted asset ‘A-0001 Payroll’",
+    }
 
 
 def test_dashboard_and_audit_page_speak_words_in_constant_queries(org_a, members_a):
