@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+
+def approved_scope() -> Any:
+    """Getting started, step 1: an approved scope."""
+    from openisms.context.models import ScopeStatus, ScopeVersion
+
+    return ScopeVersion.objects.filter(status=ScopeStatus.APPROVED)
+
 
 def register() -> None:
     from openisms.context.demo import build_demo
@@ -9,6 +18,15 @@ def register() -> None:
     from openisms.core.navigation import NavItem
 
     demo.DEMO_BUILDERS.append(build_demo)
+    from openisms.core import getting_started as gs
+
+    gs.register(
+        gs.Step(
+            10, "scope", "Define and approve the ISMS scope",
+            "Write what the ISMS covers and what it excludes; top management approves it.",
+            "core:context:scope", "records.view", approved_scope, "Open the scope",
+        )
+    )  # fmt: skip
     for label, url_name in [
         ("Issues", "core:context:issues"),
         ("Interested parties", "core:context:parties"),

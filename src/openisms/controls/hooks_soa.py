@@ -46,7 +46,15 @@ def checklist_soa(facts: Any) -> Any:
     )  # fmt: skip
 
 
+def approved_soa() -> Any:
+    """Getting started, step 6: an approved Statement of Applicability."""
+    from openisms.controls.models import SoaStatus, SoaVersion
+
+    return SoaVersion.objects.filter(status=SoaStatus.APPROVED)
+
+
 def register() -> None:
+    from openisms.core import getting_started as gs
     from openisms.core import navigation
     from openisms.core.exports import CliExport, register_cli_export
     from openisms.core.navigation import NavItem
@@ -65,6 +73,13 @@ def register() -> None:
         )
     )
     register_provider("soa", checklist_soa)
+    gs.register(
+        gs.Step(
+            60, "soa", "Approve the Statement of Applicability",
+            "Decide each control, freeze a version and have top management approve it.",
+            "core:controls:soa", "records.view", approved_soa, "Open the SoA",
+        )
+    )  # fmt: skip
     from openisms.controls.demo import build_demo
     from openisms.core import demo
 

@@ -31,8 +31,21 @@ def dashboard_panel(access: Any) -> dict[str, Any] | None:
     }
 
 
+def published_policy() -> Any:
+    """Getting started, step 2: the information security policy published (the template's
+    policy, or a policy titled so)."""
+    from django.db.models import Q
+
+    from openisms.documents.checklist_providers import POLICY_TEMPLATE
+    from openisms.documents.models import Document, DocumentKind
+
+    named = Q(template_key=POLICY_TEMPLATE) | Q(title__icontains="information security polic")
+    return Document.objects.filter(named, kind=DocumentKind.POLICY, published_version__isnull=False)
+
+
 def register() -> None:
     from openisms.core import dashboard, navigation
+    from openisms.core import getting_started as gs
     from openisms.core.navigation import NavItem
     from openisms.documents import checklist_providers
 
@@ -41,3 +54,10 @@ def register() -> None:
         "support", NavItem("Mandatory documents", "core:documents:checklist", "records.view")
     )
     dashboard.register(dashboard_panel)
+    gs.register(
+        gs.Step(
+            20, "policy", "Publish the information security policy",
+            "Start from the policy template, have it approved and publish it.",
+            "core:documents:create", "documents.create", published_policy, "Start a policy",
+        )
+    )  # fmt: skip

@@ -73,6 +73,7 @@ class Obligation(OrgScopedModel):
 
     class Meta:
         ordering = ["ref"]
+        verbose_name = "requirement"
         constraints = [
             models.UniqueConstraint(fields=["organisation", "ref"], name="obligation_ref")
         ]

@@ -46,6 +46,7 @@ class SoaVersion(OrgScopedModel):
     )  # fmt: skip
 
     class Meta:
+        verbose_name = "SoA version"
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "number"], name="soa_number"),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from openisms.controls import soa_exports, validation
-from openisms.controls.models import SoaStatus, SoaVersion
+from openisms.controls.models import Control, SoaStatus, SoaVersion
 from openisms.controls.services import soa as svc
 from openisms.controls.soa_rows import build_rows
 from openisms.core.access import org_view
@@ -21,6 +21,13 @@ MAX_NUMBER = 2_147_483_647
 
 def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
+
+
+def _table(rows: list[dict]) -> list[dict]:
+    """The live rows with each control's key for its link: rows hold only what a frozen
+    version keeps, so one query maps references to records."""
+    ids = dict(Control.objects.values_list("ref", "pk"))
+    return [{**row, "pk": ids.get(row["ref"])} for row in rows]
 
 
 @org_view("records.view")
@@ -41,6 +48,7 @@ def soa(request: HttpRequest) -> HttpResponse:
             "warnings": warnings,
             "changes": changes,
             "control_count": len(rows),
+            "table": _table(rows),
             "can_freeze": access.can("soa.freeze"),
             "can_export": access.can("records.export"),
         },

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from openisms.catalogue.models import Requirement
 from openisms.core import dashboard as panels
-from openisms.core import navigation
+from openisms.core import getting_started, navigation
 from openisms.core.access import SESSION_ORG_KEY, find_access, org_view, user_memberships
 from openisms.core.audit_trail import entries
+from openisms.core.audit_words import describe_all
 from openisms.core.forms import OrganisationForm, apply_errors
 from openisms.core.models import Approval, Membership
 from openisms.core.services.organisations import create_organisation
@@ -74,9 +75,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             framework__slug="iso27001-2022", kind="control"
         ).count(),
         "memberships": user_memberships(request.user),
-        "recent": list(entries()[:8]) if access.can("audit_trail.view") else None,
+        "recent": (
+            describe_all(entries().select_related("actor")[:8])
+            if access.can("audit_trail.view")
+            else None
+        ),
         "sections": navigation.SECTIONS,
         "panels": panels.panels_for(access),
+        "getting_started": getting_started.path_for(access),
     }
     return render(request, "core/dashboard.html", context)
 

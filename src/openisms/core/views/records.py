@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from openisms.core.access import org_view
 from openisms.core.audit_anchors import build_anchor, dump_anchor
 from openisms.core.audit_trail import entries, verify_report
+from openisms.core.audit_words import describe_all
 from openisms.core.forms import TokenForm
 from openisms.core.models import ApiToken, Approval
 from openisms.core.models.audit import chain_key
@@ -26,6 +27,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         for key in ("object_type", "object_id", "user", "action")
     }
     page = paginate(request, entries(**filters).select_related("actor"))
+    page.object_list = describe_all(page.object_list)
     template = "core/_audit_rows.html" if request.htmx else "core/audit_trail.html"
     can_anchor = request.org_access.can("audit_trail.anchor")
     return render(request, template, {"page": page, "filters": filters, "can_anchor": can_anchor})

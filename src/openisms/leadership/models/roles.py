@@ -22,6 +22,7 @@ class IsmsRole(OrgScopedModel):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = "ISMS role"
         ordering = ["order", "name"]
         constraints = [
             models.UniqueConstraint("organisation", Lower("name"), name="isms_role_name"),
@@ -40,6 +41,7 @@ class IsmsProcess(OrgScopedModel):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = "ISMS process"
         ordering = ["order", "name"]
         constraints = [
             models.UniqueConstraint("organisation", Lower("name"), name="isms_process_name"),
@@ -62,6 +64,7 @@ class RaciAssignment(OrgScopedModel):
     letter = models.CharField(max_length=1, choices=Raci.choices)
 
     class Meta:
+        verbose_name = "RACI assignment"
         constraints = [
             models.UniqueConstraint(fields=["process", "role"], name="raci_once"),
         ]

@@ -156,7 +156,13 @@ def _finish(job: ImportJob, report: Report) -> None:
     if report.done:
         job.status = ImportStatus.IMPORTED
     else:
-        job.status = ImportStatus.CHECKED if report.ok else ImportStatus.FAILED
+        job.status = (
+            ImportStatus.CHECKED
+            if report.ok
+            else ImportStatus.NEEDS_MAPPING
+            if report.needs_mapping
+            else ImportStatus.FAILED
+        )
     job.save(update_fields=["report", "status", "mapping"])
 
 

@@ -33,6 +33,11 @@ class Report:
         self.errors.sort(key=lambda e: (e["row"], order.get(e["column"], 999), e["message"]))
 
     @property
+    def needs_mapping(self) -> bool:
+        """Only headers stand in the way: a column mapping, not a fix of the file, is needed."""
+        return bool(self.unmapped) and all(e["row"] == 1 for e in self.errors)
+
+    @property
     def bad_rows(self) -> int:
         return len({e["row"] for e in self.errors if e["row"] > 1})
 

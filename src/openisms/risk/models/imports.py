@@ -14,6 +14,8 @@ class ImportStatus(models.TextChoices):
     CHECKED = "checked", "Checked (dry run)"
     IMPORTED = "imported", "Imported"
     FAILED = "failed", "Failed"
+    # A dry run whose only problems are headers to map: not a failure, a question.
+    NEEDS_MAPPING = "unmapped", "Needs mapping"
 
 
 class ImportJob(OrgScopedModel):

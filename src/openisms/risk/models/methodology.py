@@ -28,6 +28,7 @@ class Methodology(OrgScopedModel):
     activated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "risk method"
         ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "version"], name="method_version"),

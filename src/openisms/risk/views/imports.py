@@ -29,6 +29,7 @@ from openisms.risk.io.jobs import (
 )
 from openisms.risk.io.reader import FileRejected
 from openisms.risk.io.report import Report
+from openisms.risk.io.suggest import suggestions
 from openisms.risk.models import ImportJob, ImportStatus
 from openisms.risk.tasks import Refused, submit
 
@@ -208,13 +209,18 @@ def _state_label(job: ImportJob) -> str:
 
 
 def _mapping_rows(kind: str, job: ImportJob, report: Report) -> list[dict]:
-    """Their headers that are not ours, each with its current (or remembered) choice."""
+    """Their headers that are not ours, each with its current (or remembered) choice, else the
+    suggested column preselected (:mod:`openisms.risk.io.suggest`)."""
+    suggested = suggestions(kind, report.headers, job.mapping)
     rows = []
     for index, header in enumerate(report.headers):
         key = C.header_key(header)
         if not header or (C.field_for_header(kind, header) and key not in job.mapping):
             continue
-        rows.append({"index": index, "header": header, "value": job.mapping.get(key, "")})
+        value = job.mapping.get(key) or suggested.get(key, "")
+        rows.append(
+            {"index": index, "header": header, "value": value, "suggested": key in suggested}
+        )
     return rows
 
 

@@ -10,6 +10,7 @@ from openisms.risk.io import columns as C
 from openisms.risk.io.importer import run_import
 from openisms.risk.io.jobs import read_path
 from openisms.risk.io.reader import FileRejected
+from openisms.risk.io.suggest import with_suggestions
 
 
 class Command(BaseCommand):
@@ -38,8 +39,21 @@ class Command(BaseCommand):
             table = read_path(opts["file"])
         except FileRejected as exc:
             raise CommandError(exc.message)
+        if not mapping:
+            # Without --map, headers that plainly name one of our columns are read as it.
+            mapping = with_suggestions(kind, table.headers, {})
+            for header in table.headers:
+                if C.header_key(header) in mapping:
+                    field = mapping[C.header_key(header)]
+                    self.stdout.write(f"Reading “{header}” as {field} (suggested; see --map).")
         with acting_as(cli_actor()), org_context(org):
             report = run_import(kind, table, mapping=mapping, dry_run=opts["dry_run"])
+        if report.needs_mapping:
+            lines = report.error_lines()
+            raise CommandError(
+                f"Needs mapping: {len(report.unmapped)} column(s) not known; nothing was imported. "
+                f"Map each with --map “Header=field” (or {C.IGNORE}).\n" + "\n".join(lines)
+            )
         if report.errors:
             lines = report.error_lines()
             raise CommandError(
