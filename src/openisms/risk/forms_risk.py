@@ -13,7 +13,8 @@ from django.db.models import QuerySet
 
 from openisms.catalogue.models import Requirement
 from openisms.core.access import member_users
-from openisms.core.forms import DateInput
+from openisms.core.forms import DateInput, searchable
+from openisms.risk.forms_assets import pick_url
 from openisms.risk.models import (
     ActionStatus,
     Asset,
@@ -70,7 +71,7 @@ class RiskForm(forms.Form):
     kind = forms.ChoiceField(choices=RiskKind.choices, initial=RiskKind.RISK)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     assets = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, help_text="Hold Ctrl (⌘ on a Mac) to choose several."
+        queryset=None, required=False, help_text="Type to search; choose as many as apply."
     )
     threat = forms.ModelChoiceField(queryset=None, required=False, empty_label="— none —")
     vulnerability = forms.ModelChoiceField(queryset=None, required=False, empty_label="— none —")
@@ -86,7 +87,7 @@ class RiskForm(forms.Form):
     controls = ControlsField(
         queryset=None, required=False, label="Annex A controls", to_field_name="ref",
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="The controls chosen to treat the risk; Ctrl (⌘) to choose several.",
+        help_text="The controls chosen to treat the risk.",
     )  # fmt: skip
     other_controls = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False,
@@ -127,6 +128,8 @@ class RiskForm(forms.Form):
         ]
         self.fields["status"].initial = RiskStatus.IDENTIFIED
         self.order_fields(self.field_order)
+        searchable(self, "assets", search_url=pick_url("assets"))
+        searchable(self, "threat", "vulnerability", "owner", "controls")
 
     FIELDSETS = (
         ("The risk", ("title", "kind", "description", "owner", "next_review", "status")),
@@ -189,6 +192,7 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = member_users()
         self.fields["control"].queryset = annex_a_controls()
+        searchable(self, "owner", "control")
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
