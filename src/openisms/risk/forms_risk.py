@@ -6,6 +6,7 @@ queryset is built in ``__init__``, i.e. inside the request's organisation contex
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -105,6 +106,7 @@ class RiskForm(forms.Form):
 
     def __init__(self, *args: Any, method: Method, instance: Risk | None = None, **kwargs: Any):
         self.instance = instance
+        self.method = method
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(instance)
         super().__init__(*args, **kwargs)
@@ -139,8 +141,27 @@ class RiskForm(forms.Form):
         ("After treatment (residual)", ("residual_likelihood", "residual_impact")),
     )
 
-    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField], dict[str, str] | None]]:
+        """Legend, fields and, for a scoring fieldset, what its live level preview reads."""
+        sets = []
+        for legend, names in self.FIELDSETS:
+            preview = None
+            if names[0].endswith("_likelihood"):
+                stage = names[0].removesuffix("_likelihood")
+                preview = {
+                    "stage": stage,
+                    "likelihood": self[names[0]].auto_id,
+                    "impact": self[f"{stage}_impact"].auto_id,
+                }
+            sets.append((legend, [self[name] for name in names], preview))
+        return sets
+
+    def level_data(self) -> str:
+        """The method's matrix and levels for the live preview (read by app.js, no request)."""
+        return json.dumps({
+            "matrix": [list(row) for row in self.method.matrix],
+            "levels": {lv.key: {"name": lv.name, "colour": lv.colour} for lv in self.method.levels},
+        })  # fmt: skip
 
     @staticmethod
     def initial_from(risk: Risk) -> dict[str, Any]:
