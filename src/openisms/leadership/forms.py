@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from openisms.core.forms import DateInput, searchable
+from openisms.core.forms import DateInput
 from openisms.leadership.models import Commitment, CommitmentKind, IsmsProcess, IsmsRole
 from openisms.people.models import Competence, Person
 
@@ -59,7 +59,6 @@ class RoleForm(forms.Form):
         else:
             self.fields["holders"].queryset = Person.objects.all()
         self.fields["required_competences"].queryset = Competence.objects.order_by("name")
-        searchable(self, "holders")
 
     @property
     def picks_holders(self) -> bool:

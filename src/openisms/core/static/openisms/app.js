@@ -14,7 +14,7 @@ document.documentElement.classList.add("js");
 function pickerOptions(select) {
   const options = {
     maxOptions: null, // lists of controls (93) and the like are shown whole; search narrows
-    hidePlaceholder: true,
+    refreshThrottle: 0, // filter at once: Enter right after typing picks what was typed
     plugins: select.multiple ? ["remove_button"] : [],
     render: { no_results: () => '<div class="no-results">Nothing matches.</div>' },
   };
