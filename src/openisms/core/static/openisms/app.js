@@ -47,6 +47,8 @@ function initPickers(root) {
   if (typeof window.TomSelect !== "function") return; // the plain select still works
   root.querySelectorAll("select[data-searchable]:not(.tomselected)").forEach((select) => {
     const picker = new window.TomSelect(select, pickerOptions(select));
+    // The original select stays in the form, out of sight; only the picker is announced.
+    select.setAttribute("aria-hidden", "true");
     // Keep the accessible name: Tom Select labels its input from <label for>, add the help text.
     const help = select.getAttribute("aria-describedby");
     if (help) picker.control_input.setAttribute("aria-describedby", help);
