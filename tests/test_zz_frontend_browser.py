@@ -136,4 +136,16 @@ def test_pickers_search_and_the_risk_level_shows_while_scoring(page: Page, demo)
     page.get_by_role("button", name="Record risk").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Picked with a search")
     expect(page.get_by_role("main")).to_contain_text("A.8.24")
+
+    # A form htmx swaps in gets its pickers too (htmx:load).
+    from openisms.controls.models import Control
+
+    control = Control.unscoped.get(organisation__slug="demo", ref="A.8.24")
+    page.goto(f"{demo}/o/demo/controls/{control.pk}/")
+    decision = page.locator("#decision")
+    expect(decision.locator(".ts-wrapper")).to_have_count(1)
+    with page.expect_response(lambda r: r.url.endswith("/decide/")):
+        decision.get_by_role("button", name="Save decision").click()
+    expect(page.locator("#decision select.tomselected")).to_have_count(1)
+    expect(page.locator("#decision .ts-wrapper")).to_have_count(1)
     assert not csp, csp
