@@ -34,7 +34,9 @@ def main_pages(base: str) -> list[str]:
     o = f"{base}/o/demo"
     return [
         f"{o}/",
+        f"{o}/risk/",
         f"{o}/risk/register/",
+        f"{o}/risk/plan/",
         f"{o}/risk/register/new/",
         f"{o}/risk/assets/new/",
         f"{o}/controls/",
