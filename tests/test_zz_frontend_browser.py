@@ -108,7 +108,10 @@ def test_phone_width_has_no_sideways_scroll_and_a_menu(browser, demo):
     context.close()
 
 
-def test_pickers_search_and_the_risk_level_shows_while_scoring(page: Page, demo):
+def test_pickers_search_and_the_risk_level_shows_while_scoring(page: Page, demo, monkeypatch):
+    from openisms.core import forms as core_forms
+
+    monkeypatch.setattr(core_forms, "SEARCH_AFTER", 10)  # the demo's 66 assets count as long
     csp: list[str] = []
     page.on("console", lambda m: csp.append(m.text) if "Content Security" in m.text else None)
     log_in(page, demo, "manager")
@@ -134,10 +137,18 @@ def test_pickers_search_and_the_risk_level_shows_while_scoring(page: Page, demo)
     expect(page.locator("select#id_controls option:checked")).to_have_text(
         "A.8.24 Use of cryptography"
     )
+    # Assets: a long list, searched on the server as the user types.
+    assets = page.get_by_role("combobox", name="Assets")
+    assets.press_sequentially("signing")
+    found = page.get_by_role("listbox", name="Assets").get_by_role("option")
+    expect(found).to_have_count(1)
+    expect(found).to_contain_text("Firmware signing keys")
+    page.keyboard.press("Enter")
     page.get_by_label("Title").fill("Picked with a search")
     page.get_by_role("button", name="Record risk").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Picked with a search")
     expect(page.get_by_role("main")).to_contain_text("A.8.24")
+    expect(page.get_by_role("main")).to_contain_text("Firmware signing keys")
 
     # A form htmx swaps in gets its pickers too (htmx:load).
     from openisms.controls.models import Control
