@@ -31,3 +31,12 @@ def log_in(page, base: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
+
+
+def pick(page, label: str, typed: str, option: str) -> None:
+    """Choose ``option`` in a searchable picker (Tom Select) the way a keyboard user does."""
+    page.get_by_role("combobox", name=label).press_sequentially(typed)
+    listbox = page.get_by_role("listbox", name=label)
+    listbox.get_by_role("option", name=option, exact=True).wait_for()
+    listbox.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")

@@ -20,10 +20,11 @@ from openisms.context.models.scope import BOUNDARY_FIELDS
 from openisms.context.services.scope import BOUNDARY_LABELS
 from openisms.controls import links
 from openisms.core.access import member_users
-from openisms.risk.forms_assets import MemberChoiceField
+from openisms.core.forms import searchable
+from openisms.risk.forms_assets import MemberChoiceField, pick_url
 from openisms.risk.models import Risk
 
-MULTI_HINT = "Hold Ctrl or ⌘ to choose several."
+MULTI_HINT = "Choose as many as apply."
 BOUNDARY_HELP = {
     "processes": "Business processes and activities the ISMS covers, one per line.",
     "locations": "Sites, offices, data centres, cloud regions, one per line.",
@@ -78,6 +79,7 @@ class IssueForm(forms.Form):
             })  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["risks"].queryset = Risk.objects.only("id", "ref", "title").order_by("ref")
+        searchable(self, "risks", search_url=pick_url("risks"))
 
     def service_data(self) -> dict[str, Any]:
         return {**self.cleaned_data, "risks": list(self.cleaned_data["risks"])}
@@ -159,6 +161,7 @@ class ObligationForm(forms.Form):
         self.fields["owner"].queryset = member_users()
         self.fields["parties"].queryset = InterestedParty.objects.order_by("name")
         self.fields["controls"].queryset = links.choices()
+        searchable(self, "owner", "parties", "controls")
 
     def service_data(self) -> dict[str, Any]:
         cd = self.cleaned_data

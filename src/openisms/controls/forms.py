@@ -11,7 +11,7 @@ from openisms.context.models import Obligation
 from openisms.controls.models import Control, ImplementationStatus
 from openisms.controls.services.setup import annex_a
 from openisms.core.access import member_users
-from openisms.core.forms import DateInput
+from openisms.core.forms import DateInput, searchable
 from openisms.documents.models import Document
 
 APPLICABLE_CHOICES = [("", "Undecided"), ("yes", "Applicable"), ("no", "Not applicable")]
@@ -44,6 +44,7 @@ class DecisionForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["obligations"].queryset = Obligation.objects.order_by("ref")
+        searchable(self, "obligations")
 
     def service_data(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -87,6 +88,7 @@ class ImplementationForm(forms.Form):
                 c for c in ImplementationStatus.choices
                 if c[0] != ImplementationStatus.NOT_APPLICABLE
             ]  # fmt: skip
+        searchable(self, "owner", "documents")
 
     def service_data(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)
@@ -114,6 +116,7 @@ class OwnControlForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["maps_to"].queryset = annex_a()
         self.fields["maps_to"].label_from_instance = lambda r: f"{r.ref} {r.title}"
+        searchable(self, "maps_to")
 
     def service_data(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)

@@ -9,7 +9,7 @@ from django import forms
 from openisms.controls.models import Control
 from openisms.controls.services.evidence import ALLOWED_TEXT, max_bytes
 from openisms.core.access import member_users
-from openisms.core.forms import DateInput
+from openisms.core.forms import DateInput, searchable
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -60,6 +60,7 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["owner"].queryset = member_users()
+        searchable(self, "owner")
         self.fields["file"].help_text = (
             f"{ALLOWED_TEXT}; at most {max_bytes() // 1024 // 1024} MB. Its content must match "
             "its name."
@@ -92,6 +93,7 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["control"].queryset = Control.objects.order_by("order", "ref")
         self.fields["requested_from"].queryset = member_users()
+        searchable(self, "control", "requested_from")
 
 
 class FulfilForm(forms.Form):

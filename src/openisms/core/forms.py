@@ -113,3 +113,84 @@ class TokenForm(forms.Form):
         if day is None:
             return None
         return end_of_day(day)
+
+
+# -- searchable pickers ----------------------------------------------------------------------
+# Above this many options a picker with a search address renders only the chosen options and
+# asks the server for the rest as the user types (tens of thousands of assets or risks).
+SEARCH_AFTER = 300
+
+
+class SearchableSelect(forms.Select):
+    """A select that ``app.js`` turns into a searchable picker (Tom Select, served by the app).
+
+    Without JavaScript it stays a plain select. With ``search_url`` and ``remote`` set, only the
+    chosen options are rendered and the picker loads the others from that JSON address.
+    """
+
+    def __init__(
+        self, attrs: dict[str, Any] | None = None, choices: Any = (), search_url: str = ""
+    ) -> None:
+        super().__init__(attrs, choices)
+        self.search_url = search_url
+        self.remote = False
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-searchable"] = ""
+        widget_attrs.pop("size", None)  # the picker sizes itself; a plain list stays compact
+        if self.remote:
+            widget_attrs["data-search-url"] = self.search_url
+        return context
+
+    def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list:
+        if not self.remote:
+            return super().optgroups(name, value, attrs)
+        full = self.choices
+        self.choices = self._chosen(full, [v for v in value if v])
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = full
+
+    def _chosen(self, choices: Any, values: list[str]) -> list[tuple[Any, str]]:
+        """Only the chosen options of a model choice field (one query, whatever the list size)."""
+        field = choices.field
+        head = [("", field.empty_label)] if getattr(field, "empty_label", None) else []
+        if not values:
+            return head
+        key = field.to_field_name or "pk"
+        try:
+            objs = list(choices.queryset.filter(**{f"{key}__in": values}))
+        except (ValueError, ValidationError):  # a tampered value: nothing to show
+            objs = []
+        return head + [choices.choice(obj) for obj in objs]
+
+
+class SearchableSelectMultiple(SearchableSelect, forms.SelectMultiple):
+    """The multiple-choice picker: type to search, chips to remove; a plain multi-select without
+    JavaScript."""
+
+    allow_multiple_selected = True
+
+
+def searchable(form: forms.Form, *names: str, search_url: str = "") -> None:
+    """Turn the named choice fields of ``form`` into searchable pickers.
+
+    Called at the end of a form's ``__init__`` (after the querysets are set). With ``search_url``
+    a list longer than :data:`SEARCH_AFTER` is searched on the server (one count query).
+    """
+    for name in names:
+        field = form.fields.get(name)
+        if field is None:  # removed for this user (e.g. owner when they may not change it)
+            continue
+        old = field.widget
+        cls = SearchableSelectMultiple if old.allow_multiple_selected else SearchableSelect
+        widget = cls(attrs=dict(old.attrs), search_url=search_url)
+        widget.is_required = old.is_required
+        widget.choices = field.choices
+        queryset = getattr(field, "queryset", None)
+        if search_url and queryset is not None and queryset.count() > SEARCH_AFTER:
+            widget.remote = True
+        field.widget = widget

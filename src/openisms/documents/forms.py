@@ -10,7 +10,7 @@ from django import forms
 from openisms.controls import links
 from openisms.controls.models import Control
 from openisms.core.access import member_users
-from openisms.core.forms import DateInput
+from openisms.core.forms import DateInput, searchable
 from openisms.documents import policy_templates
 from openisms.documents.models import Document, DocumentKind, DocumentVersion
 from openisms.documents.services.files import MAX_FILE_BYTES
@@ -62,7 +62,7 @@ class DocumentForm(forms.Form):
         queryset=None, required=False, label="Controls", to_field_name="ref",
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="The controls this document supports (Annex A and your own); they list it on "
-        "their page and in the SoA. Ctrl (⌘) to choose several.",
+        "their page and in the SoA.",
     )  # fmt: skip
     distribution = PersonsField(
         queryset=None, required=False, label="Distribution list",
@@ -98,6 +98,7 @@ class DocumentForm(forms.Form):
         self.fields["distribution"].queryset = Person.objects.filter(is_active=True).order_by(
             "full_name"
         )
+        searchable(self, "owner", "reviewer", "approver", "controls", "distribution")
         if instance is not None:
             # The first version's text is written with the document; later, on its draft.
             del self.fields["content"], self.fields["change_summary"]

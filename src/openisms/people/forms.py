@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from openisms.core.access import member_users
-from openisms.core.forms import DateInput
+from openisms.core.forms import DateInput, searchable
 from openisms.people import selectors
 from openisms.people.models import (
     Campaign,
@@ -83,6 +83,7 @@ class PersonForm(forms.Form):
             managers = managers.exclude(pk=instance.pk)
         self.fields["manager"].queryset = managers
         self.fields["user"].queryset = member_users()
+        searchable(self, "manager", "user")
 
 
 class CompetenceForm(forms.Form):
@@ -131,7 +132,7 @@ class CourseForm(forms.Form):
     competences = forms.ModelMultipleChoiceField(
         queryset=None, required=False, label="Competences it grants",
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Passing the course counts as holding these (hold Ctrl or ⌘ for several).",
+        help_text="Passing the course counts as holding these.",
     )  # fmt: skip
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
@@ -146,6 +147,7 @@ class CourseForm(forms.Form):
             })  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["competences"].queryset = Competence.objects.order_by("name")
+        searchable(self, "competences")
 
     def service_data(self) -> dict[str, Any]:
         return {**self.cleaned_data, "competences": list(self.cleaned_data["competences"])}
@@ -160,7 +162,7 @@ class CampaignForm(forms.Form):
     audience_all = forms.BooleanField(required=False, label="All active staff")
     audience_departments = forms.MultipleChoiceField(
         required=False, label="Departments", widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Everyone active in these departments (hold Ctrl or ⌘ for several).",
+        help_text="Everyone active in these departments.",
     )  # fmt: skip
     audience_people = PeopleChoiceField(
         queryset=None, required=False, label="People",
@@ -191,6 +193,7 @@ class CampaignForm(forms.Form):
             names = sorted(set(names) | set(instance.audience_departments))
         self.fields["audience_departments"].choices = [(d, d) for d in names]
         self.fields["audience_people"].queryset = selectors.active_people()
+        searchable(self, "audience_departments", "audience_people")
 
     def service_data(self) -> dict[str, Any]:
         return {**self.cleaned_data, "audience_people": list(self.cleaned_data["audience_people"])}

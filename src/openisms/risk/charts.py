@@ -59,7 +59,7 @@ def heatmap_svg(heat: dict[str, Any], register_url: str, *, element_id: str = ""
     ident = svg_text(element_id or f"heatmap-{which}")
     heading = f"{which.capitalize()} risk heat map: {_plural(heat['total'])} scored"
     out = [
-        f'<svg {SVG_NS} class="heatmap" id="{ident}" role="img" '
+        f'<svg {SVG_NS} class="heatmap" id="{ident}" role="group" '
         f'aria-labelledby="{ident}-title" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="{FONT}">',
         f'<title id="{ident}-title">{svg_text(heading)}</title>',

@@ -6,12 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from openisms.catalogue.models import Requirement
 from openisms.core.access import member_users
+from openisms.core.context import require_org
+from openisms.core.forms import searchable
 from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle
 
 CIA_HELP = "1 (low) to 5 (very high)"
+
+
+def pick_url(kind: str) -> str:
+    """The search address of the picker of ``kind`` ("assets" or "risks") in this organisation."""
+    return reverse(f"core:risk:pick_{kind}", args=[require_org().slug])
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -58,7 +66,7 @@ class AssetForm(forms.Form):
     depends_on = AssetChoiceField(
         queryset=None, required=False, label="Depends on",
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Other assets this one needs to work (hold Ctrl or ⌘ to choose several).",
+        help_text="Other assets this one needs to work.",
     )  # fmt: skip
     lifecycle = forms.ChoiceField(
         choices=Lifecycle.choices, initial=Lifecycle.IN_USE,
@@ -90,6 +98,8 @@ class AssetForm(forms.Form):
         if instance is not None:
             others = others.exclude(pk=instance.pk)
         self.fields["depends_on"].queryset = others
+        searchable(self, "owner", "custodian")
+        searchable(self, "depends_on", search_url=pick_url("assets"))
 
     def service_data(self) -> dict[str, Any]:
         cd = self.cleaned_data
@@ -106,7 +116,7 @@ class LibraryEntryForm(forms.Form):
     controls = forms.ModelMultipleChoiceField(
         queryset=None, required=False, label="Annex A controls",
         widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text="Controls that address it (hold Ctrl or ⌘ to choose several).",
+        help_text="Controls that address it.",
     )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -114,3 +124,4 @@ class LibraryEntryForm(forms.Form):
         self.fields["controls"].queryset = Requirement.objects.filter(
             framework__slug="iso27001-2022", kind="control"
         ).order_by("order")
+        searchable(self, "controls")

@@ -6,6 +6,7 @@ queryset is built in ``__init__``, i.e. inside the request's organisation contex
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -13,7 +14,8 @@ from django.db.models import QuerySet
 
 from openisms.catalogue.models import Requirement
 from openisms.core.access import member_users
-from openisms.core.forms import DateInput
+from openisms.core.forms import DateInput, searchable
+from openisms.risk.forms_assets import pick_url
 from openisms.risk.models import (
     ActionStatus,
     Asset,
@@ -70,7 +72,7 @@ class RiskForm(forms.Form):
     kind = forms.ChoiceField(choices=RiskKind.choices, initial=RiskKind.RISK)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     assets = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, help_text="Hold Ctrl (⌘ on a Mac) to choose several."
+        queryset=None, required=False, help_text="Type to search; choose as many as apply."
     )
     threat = forms.ModelChoiceField(queryset=None, required=False, empty_label="— none —")
     vulnerability = forms.ModelChoiceField(queryset=None, required=False, empty_label="— none —")
@@ -86,7 +88,7 @@ class RiskForm(forms.Form):
     controls = ControlsField(
         queryset=None, required=False, label="Annex A controls", to_field_name="ref",
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="The controls chosen to treat the risk; Ctrl (⌘) to choose several.",
+        help_text="The controls chosen to treat the risk.",
     )  # fmt: skip
     other_controls = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False,
@@ -104,6 +106,7 @@ class RiskForm(forms.Form):
 
     def __init__(self, *args: Any, method: Method, instance: Risk | None = None, **kwargs: Any):
         self.instance = instance
+        self.method = method
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(instance)
         super().__init__(*args, **kwargs)
@@ -127,6 +130,8 @@ class RiskForm(forms.Form):
         ]
         self.fields["status"].initial = RiskStatus.IDENTIFIED
         self.order_fields(self.field_order)
+        searchable(self, "assets", search_url=pick_url("assets"))
+        searchable(self, "threat", "vulnerability", "owner", "controls")
 
     FIELDSETS = (
         ("The risk", ("title", "kind", "description", "owner", "next_review", "status")),
@@ -136,8 +141,27 @@ class RiskForm(forms.Form):
         ("After treatment (residual)", ("residual_likelihood", "residual_impact")),
     )
 
-    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField], dict[str, str] | None]]:
+        """Legend, fields and, for a scoring fieldset, what its live level preview reads."""
+        sets = []
+        for legend, names in self.FIELDSETS:
+            preview = None
+            if names[0].endswith("_likelihood"):
+                stage = names[0].removesuffix("_likelihood")
+                preview = {
+                    "stage": stage,
+                    "likelihood": self[names[0]].auto_id,
+                    "impact": self[f"{stage}_impact"].auto_id,
+                }
+            sets.append((legend, [self[name] for name in names], preview))
+        return sets
+
+    def level_data(self) -> str:
+        """The method's matrix and levels for the live preview (read by app.js, no request)."""
+        return json.dumps({
+            "matrix": [list(row) for row in self.method.matrix],
+            "levels": {lv.key: {"name": lv.name, "colour": lv.colour} for lv in self.method.levels},
+        })  # fmt: skip
 
     @staticmethod
     def initial_from(risk: Risk) -> dict[str, Any]:
@@ -189,6 +213,7 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = member_users()
         self.fields["control"].queryset = annex_a_controls()
+        searchable(self, "owner", "control")
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)

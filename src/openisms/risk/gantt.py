@@ -133,7 +133,7 @@ def _window(spans: list[tuple[dt.date, dt.date]], today: dt.date) -> tuple[dt.da
     return _month_start(first), _next_month(last)
 
 
-def _link(item: GanttItem, body: str) -> str:
+def _link(item: GanttItem, body: str, visible: str = "") -> str:
     tip = f"<title>{svg_text(item.tip())}</title>"
     key = f' data-action="{svg_text(item.key)}"' if item.key else ""
     if not item.href:
@@ -141,7 +141,8 @@ def _link(item: GanttItem, body: str) -> str:
     href = svg_text(item.href)
     return (
         f'<a class="gantt-row" href="{href}" xlink:href="{href}"{key} '
-        f'aria-label="{svg_text(item.tip())}">{tip}{body}</a>'
+        # The name starts with the text on screen, so speech users can say what they see.
+        f'aria-label="{svg_text((visible or item.label) + ". " + item.tip())}">{tip}{body}</a>'
     )
 
 
@@ -300,6 +301,7 @@ def gantt_svg(
                     f'<circle cx="10" cy="{y + UNDATED_H / 2:g}" r="4" fill="{item.colour}"/>'
                     f'<text x="20" y="{y + UNDATED_H / 2 + 4:g}" font-size="11" fill="{INK}">'
                     f"{svg_text(label)}</text>",
+                    visible=label,
                 )
             )
             y += UNDATED_H
