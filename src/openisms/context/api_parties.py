@@ -78,7 +78,8 @@ def _parties(qs: Any) -> Any:
     return qs.prefetch_related(
         Prefetch(
             "obligations",
-            queryset=Obligation.unscoped.only("id", "ref", "title", "how_addressed", "is_active")
+            queryset=Obligation.unscoped.live()
+            .only("id", "ref", "title", "how_addressed", "is_active")
             .order_by("ref"),
         )
     )  # fmt: skip

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
+from openisms.core.views.deleted import confirm_delete
 from openisms.core.views.pagination import paginate
 from openisms.leadership import selectors
 from openisms.leadership.forms import CommitmentForm
@@ -69,10 +70,11 @@ def commitment_edit(request: HttpRequest, commitment_id: str) -> HttpResponse:
 
 
 @org_view("leadership.change")
-@require_POST
 def commitment_delete(request: HttpRequest, commitment_id: str) -> HttpResponse:
+    slug = request.org_access.organisation.slug
     item = get_object_or_404(Commitment, pk=commitment_id)
-    title = item.title
-    svc.delete_commitment(item)
-    messages.success(request, f"“{title}” deleted from the commitment record.")
-    return redirect("core:leadership:commitments", request.org_access.organisation.slug)
+    return confirm_delete(
+        request, item, what="commitment", delete=svc.delete_commitment,
+        done_url=reverse("core:leadership:commitments", args=[slug]),
+        back_url=reverse("core:leadership:commitments", args=[slug]),
+    )  # fmt: skip

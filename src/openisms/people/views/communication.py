@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
+from openisms.core.views.deleted import confirm_delete
 from openisms.people.forms import CommunicationForm, DoneForm
 from openisms.people.models import CommunicationItem
 from openisms.people.services import communication as svc
@@ -83,10 +85,11 @@ def item_done(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
 
 
 @org_view("people.change")
-@require_POST
 def item_delete(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    slug = request.org_access.organisation.slug
     item = get_object_or_404(CommunicationItem, pk=item_id)
-    topic = item.topic
-    svc.delete_item(item)
-    messages.success(request, f"“{topic}” removed from the communication plan.")
-    return redirect("core:people:communication", request.org_access.organisation.slug)
+    return confirm_delete(
+        request, item, what="communication item", delete=svc.delete_item,
+        done_url=reverse("core:people:communication", args=[slug]),
+        back_url=reverse("core:people:communication", args=[slug]),
+    )  # fmt: skip
