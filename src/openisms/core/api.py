@@ -350,7 +350,7 @@ __all__ = ["router", "AuditEntry"]
 
 
 class DeletedOut(Schema):
-    kind: str = Field(..., description='record type, "app_label.model", as in the restore path')
+    record_type: str = Field(..., description='"app_label.model", as in the restore path')
     type: str
     id: uuid.UUID
     label: str
@@ -362,7 +362,7 @@ class DeletedOut(Schema):
 def _deleted_out(d: deletion.Deleted) -> dict:
     by = d.obj.deleted_by
     return {
-        "kind": d.kind,
+        "record_type": d.kind,
         "type": d.type_label,
         "id": d.obj.pk,
         "label": str(d.obj),
@@ -385,15 +385,15 @@ def list_deleted(request: HttpRequest, page: Query[PageParams]):
 
 
 @router.post(
-    "/deleted/{kind}/{record_id}/restore",
+    "/deleted/{record_type}/{record_id}/restore",
     response={200: DeletedOut, **ERRORS},
     summary="Restore a deleted record with its links",
 )
 @org_route("records.delete")
-def restore_deleted(request: HttpRequest, kind: str, record_id: uuid.UUID):
-    obj = deletion.deleted_record(kind, record_id)
+def restore_deleted(request: HttpRequest, record_type: str, record_id: uuid.UUID):
+    obj = deletion.deleted_record(record_type, record_id)
     if obj is None:
         raise Http404("No such deleted record.")
-    out = _deleted_out(deletion.Deleted(kind, deletion.type_label(type(obj)), obj))
+    out = _deleted_out(deletion.Deleted(record_type, deletion.type_label(type(obj)), obj))
     deletion.restore(obj)
     return out

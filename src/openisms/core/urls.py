@@ -21,7 +21,7 @@ urlpatterns = [
     path("audit-trail/anchor/", records.audit_anchor, name="audit_anchor"),
     path("approvals/", records.approvals, name="approvals"),
     path("deleted/", deleted.recently_deleted, name="recently_deleted"),
-    path("deleted/<str:kind>/<uuid:record_id>/restore/", deleted.restore, name="restore"),
+    path("deleted/<str:record_type>/<uuid:record_id>/restore/", deleted.restore, name="restore"),
     path("tokens/", records.tokens, name="tokens"),
     path("tokens/<uuid:token_id>/revoke/", records.revoke, name="revoke_token"),
     path("catalogue/", include("openisms.catalogue.urls")),

@@ -81,7 +81,7 @@ def impact(obj: models.Model) -> Impact:
 def _m2m_managers(obj: models.Model) -> list[tuple[str, Any]]:
     managers = [(str(f.verbose_name), getattr(obj, f.name)) for f in obj._meta.many_to_many]
     for rel in obj._meta.related_objects:
-        if rel.many_to_many:
+        if rel.many_to_many and not rel.hidden:
             label = str(rel.related_model._meta.verbose_name_plural)
             managers.append((label, getattr(obj, rel.get_accessor_name())))
     return managers
@@ -180,7 +180,10 @@ def purge_expired(now: dt.datetime | None = None, *, dry_run: bool = False) -> P
                     with transaction.atomic():
                         record("purge", obj, {"deleted_at": str(obj.deleted_at), **_brief(obj)})
                         obj._audit_action = "purge"
+                        files = _stored_files(obj)
                         obj.hard_delete()
+                        for storage, name in files:
+                            transaction.on_commit(lambda s=storage, n=name: s.delete(n))
                 except (ProtectedError, RestrictedError):
                     # Another live record still depends on it (e.g. a course with training
                     # records); it stays deleted and is tried again on the next run.
@@ -189,6 +192,17 @@ def purge_expired(now: dt.datetime | None = None, *, dry_run: bool = False) -> P
                 else:
                     report.purged.append(label)
     return report
+
+
+def _stored_files(obj: models.Model) -> list[tuple[Any, str]]:
+    """The files a purged record leaves in storage (evidence uploads), removed after commit."""
+    found = []
+    for f in obj._meta.concrete_fields:
+        if isinstance(f, models.FileField):
+            value = getattr(obj, f.attname)
+            if value:
+                found.append((value.storage, value.name))
+    return found
 
 
 def _brief(obj: models.Model) -> dict[str, Any]:

@@ -83,8 +83,8 @@ def recently_deleted(request: HttpRequest) -> HttpResponse:
 
 @org_view("records.delete")
 @require_POST
-def restore(request: HttpRequest, kind: str, record_id: str) -> HttpResponse:
-    obj = deletion.deleted_record(kind, record_id)
+def restore(request: HttpRequest, record_type: str, record_id: str) -> HttpResponse:
+    obj = deletion.deleted_record(record_type, record_id)
     if obj is None:
         raise Http404("No such deleted record.")
     try:
