@@ -55,6 +55,7 @@ class RecordType:
     # reads
     selector: Callable[[dict[str, str]], Any] | None = None  # filtered list queryset
     filters: tuple[str, ...] = ("q",)
+    paginate: bool = True  # False: the whole (short) list as ``items``, e.g. a plan
     detail_queryset: Callable[[], Any] | None = None
     # pages
     form: type | None = None
@@ -79,6 +80,8 @@ class RecordType:
     api_in: type | None = None
     api_patch: type | None = None
     api_filters: type | None = None
+    api_page: type | None = None  # the list's schema when it adds to page_of(api_out)
+    api_list_extra: Callable[[Any], dict[str, Any]] | None = None  # e.g. totals of the list
     to_out: Callable[[Any], dict[str, Any]] | None = None
     api_queryset: Callable[[dict[str, Any]], Any] | None = None
     patch_data: Callable[[Any], dict[str, Any]] | None = None

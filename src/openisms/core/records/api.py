@@ -51,8 +51,11 @@ def add_routes(router: Router, rt: RecordType) -> None:
         return rt.to_out(get_object_or_404(queryset(), pk=record_id))
 
     def list_records(request: HttpRequest, filters: Query[filters_schema]):  # type: ignore[valid-type]
-        result = paginate(queryset(filters.model_dump(exclude={"limit", "offset"})), filters)
+        qs = queryset(filters.model_dump(exclude={"limit", "offset"}))
+        result = paginate(qs, filters)
         result["items"] = [rt.to_out(o) for o in result["items"]]
+        if rt.api_list_extra:
+            result.update(rt.api_list_extra(qs))
         return result
 
     def create_record(request: HttpRequest, payload: rt.api_in, response: HttpResponse):  # type: ignore[name-defined]
@@ -86,7 +89,8 @@ def add_routes(router: Router, rt: RecordType) -> None:
         _with_id_name(f, rt.id_kwarg) for f in (get_record, patch_record, delete_record)
     )
     ops = rt.name.replace(" ", "_")
-    router.get(base, response={200: page_of(rt.api_out), **ERRORS}, operation_id=f"list_{ops}s",
+    listing = rt.api_page or page_of(rt.api_out)
+    router.get(base, response={200: listing, **ERRORS}, operation_id=f"list_{ops}s",
                summary=f"The {label} records, filterable")(
         org_route(rt.view_action)(list_records))  # fmt: skip
     router.post(base, response={201: rt.api_out, **ERRORS}, operation_id=f"create_{ops}")(

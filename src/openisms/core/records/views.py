@@ -36,14 +36,16 @@ def list_view(rt: RecordType) -> View:
     def view(request: HttpRequest) -> HttpResponse:
         filters = {k: request.GET.get(k, "").strip()[:100] for k in rt.filters}
         queryset = rt.selector(filters)
-        page = paginate(request, queryset)
+        page = paginate(request, queryset) if rt.paginate else None
+        items = page.object_list if page is not None else list(queryset)
         context: dict[str, Any] = {
             "rt": rt,
             "page": page,
+            "items": items,
             "filters": filters,
             "queryset": queryset,
             # Only worth a query when the filtered list is empty: is there anything at all?
-            "none_yet": not page.object_list and not rt.model.objects.exists(),
+            "none_yet": not items and not rt.model.objects.exists(),
             **_can(request, rt),
         }
         if rt.list_context:
