@@ -1,4 +1,4 @@
-"""Safe deletion: one confirmation, soft delete with links kept, Recently deleted, restore, purge."""
+"""Safe deletion: one confirmation, soft delete keeping links, Recently deleted, restore, purge."""
 
 from __future__ import annotations
 

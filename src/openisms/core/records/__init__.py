@@ -44,6 +44,7 @@ class RecordType:
     id_kwarg: str  # URL keyword of the record id ("issue_id")
     namespace: str  # URL namespace ("core:context")
     label: str = ""  # in words, when not ``name`` ("interested party")
+    title: str = ""  # heading of the list page; default: list_name capitalised
     # permissions: actions of core.permissions
     view_action: str = "records.view"
     change_action: str = "records.change"
@@ -104,6 +105,13 @@ class RecordType:
     @property
     def list_url_name(self) -> str:
         return f"{self.namespace}:{self.list_name}"
+
+    # URL names for templates ({% url rt.detail_url org.slug obj.pk %}).
+    create_url = property(lambda self: self.url_name("create"))
+    detail_url = property(lambda self: self.url_name("detail"))
+    edit_url = property(lambda self: self.url_name("edit"))
+    delete_url = property(lambda self: self.url_name("delete"))
+    export_url = property(lambda self: f"{self.namespace}:{self.path or self.list_name}_export")
 
 
 REGISTRY: dict[str, RecordType] = {}
