@@ -172,7 +172,7 @@ def test_purge_after_30_days_with_a_fake_clock(org_a, risk, capsys):
         issue.delete()
     now = timezone.now()
     assert deletion.purge_expired(now + dt.timedelta(days=29)).purged == []
-    call_command("purge_deleted", "--dry-run")  # nothing is 30 days old yet
+    call_command("purge-deleted", "--dry-run")  # nothing is 30 days old yet
     assert "Would purge 0 record(s)" in capsys.readouterr().out
     later = now + dt.timedelta(days=31)
     dry = deletion.purge_expired(later, dry_run=True)
