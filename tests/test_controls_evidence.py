@@ -214,12 +214,23 @@ def test_validity_and_links_to_controls_and_risks(org, org_b, members_a, members
     assert "not a member" in exc.value.message_dict["owner"][0]
 
 
-def test_delete_removes_the_row_and_the_stored_file(org, media, django_capture_on_commit_callbacks):
+def test_delete_hides_the_row_and_the_purge_removes_the_stored_file(
+    org, media, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from openisms.core.services.deletion import purge_expired
+
     ev = new_file("report.pdf", PDF, controls=["A.5.1"])
     assert len(stored(media)) == 1
     with django_capture_on_commit_callbacks(execute=True):
         svc.delete_evidence(ev)
-    assert not Evidence.objects.exists() and stored(media) == []
+    # Soft-deleted: restorable with its file and links for 30 days.
+    assert not Evidence.objects.exists() and len(stored(media)) == 1
+    assert Evidence.with_deleted.get().controls.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_expired(timezone.now() + dt.timedelta(days=31))
+    assert not Evidence.unscoped.exists() and stored(media) == []
 
 
 def test_request_lifecycle_and_overdue(org, members_a):

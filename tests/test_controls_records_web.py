@@ -143,7 +143,7 @@ def test_own_control_pages(org_a, members_a):
     a51 = control(org_a, "A.5.1")
     assert manager.get(f"{PAGE}{a51.pk}/edit/").status_code == 404
     assert manager.post(f"{PAGE}{own.pk}/delete/").status_code == 302
-    assert not Control.unscoped.filter(pk=own.pk).exists()
+    assert Control.unscoped.get(pk=own.pk).deleted_at is not None  # soft-deleted, restorable
 
 
 def test_dashboard_panel(org_a, members_a):

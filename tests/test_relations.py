@@ -361,7 +361,9 @@ def test_resolve_takes_refs_records_and_catalogue_controls_in_order(world, org_b
 def test_an_organisation_without_control_records_gets_them_on_first_link(world):
     org = world["org"]
     with org_context(org):
-        Control.objects.filter(requirement__isnull=False, ref="A.6.3").delete()
+        # Gone for real (a soft delete would keep the row and its unique key).
+        for gone in Control.objects.filter(requirement__isnull=False, ref="A.6.3"):
+            gone.hard_delete()
         req = parties.create_obligation(
             {"title": "Training clause", "source": "contract", "controls": ["A.6.3"]}
         )
@@ -440,7 +442,8 @@ def test_merge_helper_maps_requirement_links_onto_control_records(world, org_b):
     with org_context(org):
         a51 = Control.objects.get(ref="A.5.1")
         a51.documents.add(doc)
-        Control.objects.filter(ref="A.6.3").delete()
+        for gone in Control.objects.filter(ref="A.6.3"):
+            gone.hard_delete()  # gone for real, not soft-deleted
     with org_context(org_b):
         ensure_controls()
     reqs = {

@@ -193,7 +193,7 @@ def test_manager_deletes_a_risk_after_confirming(org_a, members_a):
     risk = add_risk(org_a, members_a[Role.CONTRIBUTOR])
     client = login(members_a[Role.ISMS_MANAGER])
     detail = client.get(f"{BASE}/register/{risk.pk}/").content.decode()
-    assert "Yes, delete R-0001" in detail
+    assert f"{BASE}/register/{risk.pk}/delete/" in detail
     register = client.get(f"{BASE}/register/?q=x").content.decode()
     assert f"{BASE}/export/risks.xlsx?q=x" in register  # the export follows the filters
     assert f"{BASE}/export/treatment-plan.csv" in register
@@ -201,11 +201,13 @@ def test_manager_deletes_a_risk_after_confirming(org_a, members_a):
     contributor_view = login(members_a[Role.CONTRIBUTOR]).get(f"{BASE}/register/")
     assert "/export/" not in contributor_view.content.decode()
     assert f"/audit-trail/?object_type=risk.risk&amp;object_id={risk.pk}" in detail
-    assert client.get(f"{BASE}/register/{risk.pk}/delete/").status_code == 405
+    confirm = client.get(f"{BASE}/register/{risk.pk}/delete/").content.decode()
+    assert "Delete risk “R-0001" in confirm  # the one confirmation page (core)
     response = client.post(f"{BASE}/register/{risk.pk}/delete/")
     assert response.status_code == 302
     with org_context(org_a):
         assert not Risk.objects.exists()
+        assert Risk.with_deleted.get().deleted_at is not None  # restorable
 
 
 # --- heat maps and the register behind them ---------------------------------------------

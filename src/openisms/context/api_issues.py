@@ -1,22 +1,17 @@
-"""API: internal and external issues (4.1), with the risks they give rise to."""
+"""API schemas of the internal and external issues (4.1); the routes come from the record kit
+(``context.records.ISSUES``, ``core.records.api``)."""
 
 import datetime as dt
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Schema
 
-from openisms.api.auth import org_route
-from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
-from openisms.api.shared import LONG, SHORT, JsonObject, patch_data
-from openisms.context import selectors
+from openisms.api.common import PageParams, Text
+from openisms.api.shared import LONG, SHORT, JsonObject
 from openisms.context.api_common import choice
 from openisms.context.models import ContextIssue, IssueCategory, IssueKind
-from openisms.context.services import issues as svc
 
-router = Router()
 TEXT = ("title", "description", "effect")
 Kind = choice(IssueKind)
 Category = choice(IssueCategory)
@@ -85,11 +80,7 @@ def issue_out(i: ContextIssue) -> dict[str, Any]:
     }
 
 
-def _one(issue_id: uuid.UUID) -> dict[str, Any]:
-    return issue_out(get_object_or_404(selectors.issues(), pk=issue_id))
-
-
-def _data(data: dict[str, Any]) -> dict[str, Any]:
+def clean_patch(data: dict[str, Any]) -> dict[str, Any]:
     if "risks" in data and data["risks"] is None:
         data["risks"] = []
     # ``null`` leaves a choice or a flag as it is: there is nothing to clear.
@@ -97,43 +88,3 @@ def _data(data: dict[str, Any]) -> dict[str, Any]:
         if name in data and data[name] is None:
             del data[name]
     return data
-
-
-@router.get(
-    "/issues",
-    response={200: page_of(IssueOut), **ERRORS},
-    summary="Internal and external issues, filterable by kind, category, status and text",
-)
-@org_route("records.view")
-def list_issues(request: HttpRequest, filters: Query[IssueFilters]):
-    result = paginate(selectors.issues(filters.model_dump(exclude={"limit", "offset"})), filters)
-    result["items"] = [issue_out(i) for i in result["items"]]
-    return result
-
-
-@router.post("/issues", response={201: IssueOut, **ERRORS})
-@org_route("context.change")
-def create_issue(request: HttpRequest, payload: IssueIn):
-    issue = svc.create_issue(payload.model_dump())
-    return Status(201, _one(issue.pk))
-
-
-@router.get("/issues/{issue_id}", response={200: IssueOut, **ERRORS})
-@org_route("records.view")
-def get_issue(request: HttpRequest, issue_id: uuid.UUID):
-    return _one(issue_id)
-
-
-@router.patch("/issues/{issue_id}", response={200: IssueOut, **ERRORS})
-@org_route("context.change")
-def change_issue(request: HttpRequest, issue_id: uuid.UUID, payload: IssuePatch):
-    issue = get_object_or_404(ContextIssue, pk=issue_id)
-    svc.update_issue(issue, _data(patch_data(payload, TEXT)))
-    return _one(issue.pk)
-
-
-@router.delete("/issues/{issue_id}", response={204: None, **ERRORS})
-@org_route("context.change")
-def delete_issue(request: HttpRequest, issue_id: uuid.UUID):
-    svc.delete_issue(get_object_or_404(ContextIssue, pk=issue_id))
-    return Status(204, None)

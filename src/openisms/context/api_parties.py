@@ -74,11 +74,12 @@ class PartyFilters(PageParams):
     q: Text = Field("", max_length=100, description="words in the name or description")
 
 
-def _parties(qs: Any) -> Any:
+def with_requirements(qs: Any) -> Any:
     return qs.prefetch_related(
         Prefetch(
             "obligations",
-            queryset=Obligation.unscoped.only("id", "ref", "title", "how_addressed", "is_active")
+            queryset=Obligation.unscoped.live()
+            .only("id", "ref", "title", "how_addressed", "is_active")
             .order_by("ref"),
         )
     )  # fmt: skip
@@ -106,54 +107,9 @@ def party_out(p: InterestedParty) -> dict[str, Any]:
     }
 
 
-def _party(party_id: uuid.UUID) -> dict[str, Any]:
-    return party_out(get_object_or_404(_parties(InterestedParty.objects.all()), pk=party_id))
-
-
-def _drop_null(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def drop_null(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     # ``null`` leaves a choice or a flag as it is: there is nothing to clear.
     return {k: v for k, v in data.items() if not (k in names and v is None)}
-
-
-@router.get(
-    "/parties",
-    response={200: page_of(PartyOut), **ERRORS},
-    summary="Interested parties with their requirements, filterable by kind and text",
-)
-@org_route("records.view")
-def list_parties(request: HttpRequest, filters: Query[PartyFilters]):
-    qs = _parties(selectors.parties(filters.model_dump(exclude={"limit", "offset"})))
-    result = paginate(qs, filters)
-    result["items"] = [party_out(p) for p in result["items"]]
-    return result
-
-
-@router.post("/parties", response={201: PartyOut, **ERRORS})
-@org_route("context.change")
-def create_party(request: HttpRequest, payload: PartyIn):
-    party = svc.create_party(payload.model_dump())
-    return Status(201, _party(party.pk))
-
-
-@router.get("/parties/{party_id}", response={200: PartyOut, **ERRORS})
-@org_route("records.view")
-def get_party(request: HttpRequest, party_id: uuid.UUID):
-    return _party(party_id)
-
-
-@router.patch("/parties/{party_id}", response={200: PartyOut, **ERRORS})
-@org_route("context.change")
-def change_party(request: HttpRequest, party_id: uuid.UUID, payload: PartyPatch):
-    party = get_object_or_404(InterestedParty, pk=party_id)
-    svc.update_party(party, _drop_null(patch_data(payload, PARTY_TEXT), ("kind", "is_internal")))
-    return _party(party.pk)
-
-
-@router.delete("/parties/{party_id}", response={204: None, **ERRORS})
-@org_route("context.change")
-def delete_party(request: HttpRequest, party_id: uuid.UUID):
-    svc.delete_party(get_object_or_404(InterestedParty, pk=party_id))
-    return Status(204, None)
 
 
 # --- requirements register ----------------------------------------------------------------
@@ -244,7 +200,7 @@ def _requirement(requirement_id: uuid.UUID) -> dict[str, Any]:
 
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:
     """Names in the request become the organisation's objects (the services re-check them)."""
-    data = _drop_null(data, ("source", "is_active"))
+    data = drop_null(data, ("source", "is_active"))
     if "owner" in data:
         data["owner"] = member(data["owner"], "owner")
     if "parties" in data:

@@ -36,7 +36,7 @@ ISSUE_WIDTHS = [10, 40, 12, 22, 50, 50, 24, 10]
 def build_issues() -> Register:
     issues = list(
         ContextIssue.objects.prefetch_related(
-            Prefetch("risks", queryset=Risk.unscoped.only("id", "ref").order_by("ref"))
+            Prefetch("risks", queryset=Risk.unscoped.live().only("id", "ref").order_by("ref"))
         ).order_by("ref")
     )
     rows = [
@@ -120,7 +120,8 @@ def build_requirements() -> Register:
         Obligation.objects.select_related("owner")
         .prefetch_related(
             Prefetch(
-                "parties", queryset=InterestedParty.unscoped.only("id", "name").order_by("name")
+                "parties",
+                queryset=InterestedParty.unscoped.live().only("id", "name").order_by("name"),
             ),
             # One link per relation (issue 9): the controls are reached from the requirement.
             "controls",

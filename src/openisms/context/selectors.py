@@ -52,7 +52,7 @@ def issues(filters: dict[str, Any] | None = None) -> QuerySet[ContextIssue]:
         )  # fmt: skip
     # The refs come through the (organisation-scoped) issues themselves.
     return qs.prefetch_related(
-        Prefetch("risks", queryset=Risk.unscoped.only("id", "ref", "title").order_by("ref"))
+        Prefetch("risks", queryset=Risk.unscoped.live().only("id", "ref", "title").order_by("ref"))
     ).order_by("ref")
 
 
@@ -101,7 +101,9 @@ def obligations(filters: dict[str, Any] | None = None) -> QuerySet[Obligation]:
 
 def with_links(qs: QuerySet[Obligation]) -> QuerySet[Obligation]:
     return qs.prefetch_related(
-        Prefetch("parties", queryset=InterestedParty.unscoped.only("id", "name").order_by("name")),
+        Prefetch(
+            "parties", queryset=InterestedParty.unscoped.live().only("id", "name").order_by("name")
+        ),
         Prefetch("controls", queryset=_controls().only("id", "ref", "title", "order")),
     )
 
@@ -111,7 +113,7 @@ def with_links(qs: QuerySet[Obligation]) -> QuerySet[Obligation]:
 
 def _controls() -> QuerySet:
     # Reached through the organisation's own requirements: no second organisation filter.
-    return Control.unscoped.order_by("order", "ref")
+    return Control.unscoped.live().order_by("order", "ref")
 
 
 def obligations_for_control(control: Any, *, active_only: bool = True) -> QuerySet:

@@ -1,21 +1,13 @@
 from django.urls import path
 
-from openisms.context.views import exports, issues, parties, requirements, scope
+from openisms.context.records import ISSUES, PARTIES
+from openisms.context.views import exports, requirements, scope
+from openisms.core.records.views import urls
 
 app_name = "context"
 urlpatterns = [
-    path("issues/", issues.issue_list, name="issues"),
-    path("issues/new/", issues.issue_create, name="issue_create"),
-    path("issues/export.<slug:fmt>", exports.issues_export, name="issues_export"),
-    path("issues/<uuid:issue_id>/", issues.issue_detail, name="issue_detail"),
-    path("issues/<uuid:issue_id>/edit/", issues.issue_edit, name="issue_edit"),
-    path("issues/<uuid:issue_id>/delete/", issues.issue_delete, name="issue_delete"),
-    path("parties/", parties.party_list, name="parties"),
-    path("parties/new/", parties.party_create, name="party_create"),
-    path("parties/export.<slug:fmt>", exports.parties_export, name="parties_export"),
-    path("parties/<uuid:party_id>/", parties.party_detail, name="party_detail"),
-    path("parties/<uuid:party_id>/edit/", parties.party_edit, name="party_edit"),
-    path("parties/<uuid:party_id>/delete/", parties.party_delete, name="party_delete"),
+    *urls(ISSUES),
+    *urls(PARTIES),
     path("requirements/", requirements.requirement_list, name="requirements"),
     path("requirements/new/", requirements.requirement_create, name="requirement_create"),
     path(

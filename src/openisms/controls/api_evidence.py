@@ -129,8 +129,8 @@ class FulfilIn(JsonObject):
 
 
 def _rows() -> Any:
-    refs = Prefetch("controls", queryset=Control.unscoped.only("id", "ref"))
-    risks = Prefetch("risks", queryset=Risk.unscoped.only("id", "ref"))
+    refs = Prefetch("controls", queryset=Control.unscoped.live().only("id", "ref"))
+    risks = Prefetch("risks", queryset=Risk.unscoped.live().only("id", "ref"))
     return Evidence.objects.select_related("owner").prefetch_related(refs, risks)
 
 
@@ -187,8 +187,8 @@ def _request(request_id: uuid.UUID) -> EvidenceRequest:
 def list_evidence(request: HttpRequest, filters: Query[EvidenceFilters]):
     wanted = filters.model_dump(exclude={"limit", "offset"})
     qs = svc.evidence_list(wanted).prefetch_related(
-        Prefetch("controls", queryset=Control.unscoped.only("id", "ref")),
-        Prefetch("risks", queryset=Risk.unscoped.only("id", "ref")),
+        Prefetch("controls", queryset=Control.unscoped.live().only("id", "ref")),
+        Prefetch("risks", queryset=Risk.unscoped.live().only("id", "ref")),
     )
     result = paginate(qs, filters)
     result["items"] = [_out(e) for e in result["items"]]

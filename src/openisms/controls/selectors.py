@@ -67,9 +67,9 @@ def annotated(qs: QuerySet | None = None, *, documents: bool = True) -> QuerySet
     org = require_org()
     today = timezone.localdate()
     qs = qs if qs is not None else Control.objects.all()
-    risks = RiskControl.objects.filter(risk__organisation=org).filter(
-        _requirement_match("requirement_id")
-    )
+    risks = RiskControl.objects.filter(
+        risk__organisation=org, risk__deleted_at__isnull=True
+    ).filter(_requirement_match("requirement_id"))
     # Documents and requirements link to the control record itself (one table each).
     obligations = Obligation.objects.filter(controls=OuterRef("pk"), is_active=True)
     documents = Document.objects.filter(controls=OuterRef("pk"))

@@ -46,7 +46,9 @@ def _person(first: str | None, last: str | None, username: str | None) -> str:
 
 def _risk_links(org: Any) -> tuple[dict[Any, int], dict[Any, list[str]]]:
     """Per Annex A requirement: how many risks plan it, and the first references."""
-    links = Risk.controls.through.objects.filter(risk__organisation=org)
+    links = Risk.controls.through.objects.filter(
+        risk__organisation=org, risk__deleted_at__isnull=True
+    )
     counts = dict(
         links.order_by()
         .values("requirement_id")
@@ -70,7 +72,9 @@ def _own_risk_counts(org: Any) -> dict[Any, int]:
         "requirement_id"
     )
     distinct = (
-        Risk.controls.through.objects.filter(risk__organisation=org, requirement_id__in=mapped)
+        Risk.controls.through.objects.filter(
+            risk__organisation=org, risk__deleted_at__isnull=True, requirement_id__in=mapped
+        )
         .order_by()
         .annotate(
             n=Func(

@@ -49,9 +49,9 @@ def risks_treating(requirement_ids: Iterable[Any]) -> dict[Any, Linked]:
     ids = list(requirement_ids)
     if not ids:
         return {}
-    links = Risk.controls.through.objects.filter(requirement_id__in=ids).exclude(
-        risk__status=RiskStatus.CLOSED
-    )
+    links = Risk.controls.through.objects.filter(
+        requirement_id__in=ids, risk__deleted_at__isnull=True
+    ).exclude(risk__status=RiskStatus.CLOSED)
     return _grouped(links, "requirement_id", "risk__ref", "risk_id")
 
 
@@ -94,7 +94,9 @@ def published_documents(control_ids: Iterable[Any]) -> dict[Any, Linked]:
     if not ids:
         return {}
     links = Control.documents.through.objects.filter(
-        control_id__in=ids, document__status=DocumentStatus.PUBLISHED
+        control_id__in=ids,
+        document__status=DocumentStatus.PUBLISHED,
+        document__deleted_at__isnull=True,
     )
     return _grouped(links, "control_id", "document__ref", "document_id")
 
@@ -104,7 +106,7 @@ def active_requirements(control_ids: Iterable[Any]) -> dict[Any, Linked]:
     if not ids:
         return {}
     links = Control.obligations.through.objects.filter(
-        control_id__in=ids, obligation__is_active=True
+        control_id__in=ids, obligation__is_active=True, obligation__deleted_at__isnull=True
     )
     return _grouped(links, "control_id", "obligation__ref", "obligation_id")
 

@@ -18,6 +18,7 @@ from openisms.core.audit_trail import entries, verify_report
 from openisms.core.models import ApiToken, Approval, AuditEntry, Membership
 from openisms.core.models.audit import chain_key
 from openisms.core.permissions import Role, actions_for
+from openisms.core.services import deletion
 from openisms.core.services import organisations as org_svc
 from openisms.core.services.tokens import issue_token, revoke_token
 
@@ -346,3 +347,53 @@ def delete_token(request: HttpRequest, token_id: uuid.UUID):
 
 
 __all__ = ["router", "AuditEntry"]
+
+
+class DeletedOut(Schema):
+    record_type: str = Field(..., description='"app_label.model", as in the restore path')
+    type: str
+    id: uuid.UUID
+    label: str
+    deleted_at: UtcDateTime
+    deleted_by: str | None
+    purge_on: UtcDateTime = Field(..., description="when the record is removed for good")
+
+
+def _deleted_out(d: deletion.Deleted) -> dict:
+    by = d.obj.deleted_by
+    return {
+        "record_type": d.kind,
+        "type": d.type_label,
+        "id": d.obj.pk,
+        "label": str(d.obj),
+        "deleted_at": d.obj.deleted_at,
+        "deleted_by": by.get_username() if by else None,
+        "purge_on": d.purge_on,
+    }
+
+
+@router.get(
+    "/deleted",
+    response={200: page_of(DeletedOut), **ERRORS},
+    summary="Recently deleted records (restorable for 30 days), newest first",
+)
+@org_route("records.delete")
+def list_deleted(request: HttpRequest, page: Query[PageParams]):
+    result = paginate(deletion.recently_deleted(), page)
+    result["items"] = [_deleted_out(d) for d in result["items"]]
+    return result
+
+
+@router.post(
+    "/deleted/{record_type}/{record_id}/restore",
+    response={200: DeletedOut, **ERRORS},
+    summary="Restore a deleted record with its links",
+)
+@org_route("records.delete")
+def restore_deleted(request: HttpRequest, record_type: str, record_id: uuid.UUID):
+    obj = deletion.deleted_record(record_type, record_id)
+    if obj is None:
+        raise Http404("No such deleted record.")
+    out = _deleted_out(deletion.Deleted(record_type, deletion.type_label(type(obj)), obj))
+    deletion.restore(obj)
+    return out

@@ -261,13 +261,17 @@ class AuditedModel(models.Model):
                     names.add(field.attname if field.is_relation else field.name)
                 after = {**before, **{k: v for k, v in after.items() if k in names}}
             changes = diff(before, after)
+            # Soft delete and restore are updates of two fields that the trail names as such.
+            action = self.__dict__.pop("_audit_action", None)
             if creating or changes:
-                record("create" if creating else "update", self, changes)
+                record(action or ("create" if creating else "update"), self, changes)
         self._audit_before = after
 
 
 def _record_delete(sender: type, instance: models.Model, **kwargs: Any) -> None:
     if isinstance(instance, AuditedModel):
+        if instance.__dict__.pop("_audit_action", None) == "purge":
+            return  # the purge recorded its own entry
         before = instance.audit_before() or instance._audit_state()
         record("delete", instance, {k: [v, None] for k, v in before.items()})
 

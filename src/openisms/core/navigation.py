@@ -54,6 +54,7 @@ ADMIN_ITEMS: list[NavItem] = [
     NavItem("Members", "core:members", "members.view"),
     NavItem("Approvals", "core:approvals", "approvals.view"),
     NavItem("Audit trail", "core:audit_trail", "audit_trail.view"),
+    NavItem("Recently deleted", "core:recently_deleted", "records.delete"),
     NavItem("API tokens", "core:tokens", "api_tokens.manage_own"),
 ]
 

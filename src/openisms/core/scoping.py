@@ -17,8 +17,22 @@ from openisms.core.auditing import AuditedModel, AuditedQuerySet
 from openisms.core.context import current_org, require_org
 
 
+def live_filter(model: type[models.Model], prefix: str = "") -> dict[str, bool]:
+    """Lookups keeping only live rows of ``model``: not soft-deleted, nor children of a
+    soft-deleted parent (see ``core.softdelete``). Empty for models without soft delete."""
+    lookups: dict[str, bool] = {}
+    if any(f.name == "deleted_at" for f in model._meta.concrete_fields):
+        lookups[f"{prefix}deleted_at__isnull"] = True
+    for parent in getattr(model, "soft_delete_parents", ()):
+        lookups[f"{prefix}{parent}__deleted_at__isnull"] = True
+    return lookups
+
+
 class OrgScopedQuerySet(AuditedQuerySet):
-    pass
+    def live(self) -> OrgScopedQuerySet:
+        """Without soft-deleted rows: for ``unscoped`` querysets (prefetches, exports) that
+        skip the default manager."""
+        return self.filter(**live_filter(self.model))
 
 
 class OrgScopedManager(models.Manager.from_queryset(OrgScopedQuerySet)):
@@ -27,7 +41,7 @@ class OrgScopedManager(models.Manager.from_queryset(OrgScopedQuerySet)):
         return super().get_queryset().filter(organisation_id=org.pk)
 
 
-class UnscopedManager(models.Manager.from_queryset(AuditedQuerySet)):
+class UnscopedManager(models.Manager.from_queryset(OrgScopedQuerySet)):
     pass
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from openisms.core.views import home, members, records
+from openisms.core.views import deleted, home, members, records
 
 app_name = "core"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("audit-trail/verify/", records.audit_verify, name="audit_verify"),
     path("audit-trail/anchor/", records.audit_anchor, name="audit_anchor"),
     path("approvals/", records.approvals, name="approvals"),
+    path("deleted/", deleted.recently_deleted, name="recently_deleted"),
+    path("deleted/<str:record_type>/<uuid:record_id>/restore/", deleted.restore, name="restore"),
     path("tokens/", records.tokens, name="tokens"),
     path("tokens/<uuid:token_id>/revoke/", records.revoke, name="revoke_token"),
     path("catalogue/", include("openisms.catalogue.urls")),

@@ -1,4 +1,5 @@
-"""API: management commitment records (5.1) and the competence gaps of role holders (7.2)."""
+"""API: the competence gaps of role holders (7.2), and the schemas of the management commitment
+records (5.1), whose routes come from the record kit (``leadership.records``)."""
 
 import datetime as dt
 import uuid
@@ -7,14 +8,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
-from openisms.api.auth import acting_user, org_route
-from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
-from openisms.api.shared import LONG, SHORT, JsonObject, patch_data, username
+from openisms.api.auth import org_route
+from openisms.api.common import ERRORS, PageParams, Text, page_of
+from openisms.api.shared import LONG, SHORT, JsonObject, username
 from openisms.leadership import selectors
 from openisms.leadership.models import Commitment, CommitmentKind, IsmsRole
-from openisms.leadership.services import commitments as svc
 
 router = Router()
 TEXT = ("description", "decided_by")
@@ -100,7 +100,7 @@ class GapFilters(Schema):
     only_gaps: bool = Field(False, description="list only holders missing something")
 
 
-def _out(c: Commitment) -> dict[str, Any]:
+def commitment_out(c: Commitment) -> dict[str, Any]:
     return {
         "id": c.pk,
         "date": c.date,
@@ -113,64 +113,6 @@ def _out(c: Commitment) -> dict[str, Any]:
         "recorded_by": username(c.recorded_by),
         "created_at": c.created_at,
     }
-
-
-def _detail(commitment_id: Any) -> dict[str, Any]:
-    return _out(
-        get_object_or_404(Commitment.objects.select_related("recorded_by"), pk=commitment_id)
-    )
-
-
-@router.get(
-    "/commitments",
-    response={200: CommitmentPage, **ERRORS},
-    summary="Management commitment records, filterable by kind, year and text, with totals",
-)
-@org_route("records.view")
-def list_commitments(request: HttpRequest, filters: Query[CommitmentFilters]):
-    wanted = {"kind": filters.kind, "year": str(filters.year or ""), "q": filters.q}
-    qs = selectors.commitments(wanted)
-    totals = selectors.commitment_totals(qs)
-    result = paginate(qs, filters)
-    result["items"] = [_out(c) for c in result["items"]]
-    result["total_amount"] = totals["amount"]
-    result["total_effort_days"] = totals["effort_days"]
-    return result
-
-
-@router.post("/commitments", response={201: CommitmentOut, **ERRORS})
-@org_route("leadership.change")
-def create_commitment(request: HttpRequest, payload: CommitmentIn):
-    data = payload.model_dump()
-    if data["date"] is None:
-        data.pop("date")
-    item = svc.create_commitment(data, user=acting_user(request))
-    return Status(201, _detail(item.pk))
-
-
-@router.get("/commitments/{commitment_id}", response={200: CommitmentOut, **ERRORS})
-@org_route("records.view")
-def get_commitment(request: HttpRequest, commitment_id: uuid.UUID):
-    return _detail(commitment_id)
-
-
-@router.patch("/commitments/{commitment_id}", response={200: CommitmentOut, **ERRORS})
-@org_route("leadership.change")
-def change_commitment(request: HttpRequest, commitment_id: uuid.UUID, payload: CommitmentPatch):
-    item = get_object_or_404(Commitment, pk=commitment_id)
-    data = patch_data(payload, TEXT)
-    for name in ("date", "kind", "title"):
-        if name in data and data[name] is None:
-            data.pop(name)  # cannot be empty: null leaves them as they are
-    svc.update_commitment(item, data)
-    return _detail(item.pk)
-
-
-@router.delete("/commitments/{commitment_id}", response={204: None, **ERRORS})
-@org_route("leadership.change")
-def delete_commitment(request: HttpRequest, commitment_id: uuid.UUID):
-    svc.delete_commitment(get_object_or_404(Commitment, pk=commitment_id))
-    return Status(204, None)
 
 
 @router.get(

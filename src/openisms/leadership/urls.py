@@ -1,6 +1,8 @@
 from django.urls import path
 
-from openisms.leadership.views import commitments, gaps, raci, roles
+from openisms.core.records.views import urls
+from openisms.leadership.records import COMMITMENTS
+from openisms.leadership.views import gaps, raci, roles
 
 app_name = "leadership"
 urlpatterns = [
@@ -21,17 +23,6 @@ urlpatterns = [
     path("processes/new/", raci.process_create, name="process_create"),
     path("processes/<uuid:process_id>/edit/", raci.process_edit, name="process_edit"),
     path("processes/<uuid:process_id>/delete/", raci.process_delete, name="process_delete"),
-    path("commitments/", commitments.commitments, name="commitments"),
-    path("commitments/new/", commitments.commitment_create, name="commitment_create"),
-    path(
-        "commitments/<uuid:commitment_id>/edit/",
-        commitments.commitment_edit,
-        name="commitment_edit",
-    ),
-    path(
-        "commitments/<uuid:commitment_id>/delete/",
-        commitments.commitment_delete,
-        name="commitment_delete",
-    ),
+    *urls(COMMITMENTS),
     path("competence-gaps/", gaps.gaps, name="gaps"),
 ]

@@ -1,4 +1,5 @@
-"""API: the communication plan (7.4)."""
+"""API: the communication plan (7.4): schemas and "mark done"; list, get, create, change and
+delete come from the record kit (``people.records``)."""
 
 import datetime as dt
 import uuid
@@ -7,11 +8,11 @@ from typing import Any
 from django.db.models import F
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema
 
 from openisms.api.auth import org_route
-from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
-from openisms.api.shared import LONG, SHORT, JsonObject, patch_data
+from openisms.api.common import ERRORS, Text
+from openisms.api.shared import LONG, SHORT, JsonObject
 from openisms.people.models import CommunicationItem
 from openisms.people.services import communication as svc
 
@@ -84,42 +85,6 @@ def _items() -> Any:
 
 def _one(item_id: uuid.UUID) -> dict[str, Any]:
     return item_out(get_object_or_404(_items(), pk=item_id))
-
-
-@router.get("/communication", response={200: page_of(ItemOut), **ERRORS})
-@org_route("records.view")
-def list_items(request: HttpRequest, page: Query[PageParams]):
-    result = paginate(_items(), page)
-    result["items"] = [item_out(i) for i in result["items"]]
-    return result
-
-
-@router.post("/communication", response={201: ItemOut, **ERRORS})
-@org_route("people.change")
-def create_item(request: HttpRequest, payload: ItemIn):
-    item = svc.create_item(payload.model_dump())
-    return Status(201, _one(item.pk))
-
-
-@router.get("/communication/{item_id}", response={200: ItemOut, **ERRORS})
-@org_route("records.view")
-def get_item(request: HttpRequest, item_id: uuid.UUID):
-    return _one(item_id)
-
-
-@router.patch("/communication/{item_id}", response={200: ItemOut, **ERRORS})
-@org_route("people.change")
-def change_item(request: HttpRequest, item_id: uuid.UUID, payload: ItemPatch):
-    item = get_object_or_404(CommunicationItem, pk=item_id)
-    svc.update_item(item, patch_data(payload, TEXT))
-    return _one(item.pk)
-
-
-@router.delete("/communication/{item_id}", response={204: None, **ERRORS})
-@org_route("people.change")
-def delete_item(request: HttpRequest, item_id: uuid.UUID):
-    svc.delete_item(get_object_or_404(CommunicationItem, pk=item_id))
-    return Status(204, None)
 
 
 @router.post(

@@ -191,7 +191,7 @@ class LaunchOut(Schema):
 
 def _campaigns() -> Any:
     return selectors.campaigns().prefetch_related(
-        Prefetch("audience_people", queryset=Person.unscoped.only("id"))
+        Prefetch("audience_people", queryset=Person.unscoped.live().only("id"))
     )
 
 

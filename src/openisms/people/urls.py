@@ -1,5 +1,7 @@
 from django.urls import path
 
+from openisms.core.records.views import urls
+from openisms.people.records import COMMUNICATION
 from openisms.people.views import (
     assignments,
     communication,
@@ -99,9 +101,6 @@ urlpatterns = [
     ),
     path("training/overdue/", assignments.overdue, name="overdue"),
     path("training/mine/", assignments.mine, name="mine"),
-    path("communication/", communication.plan, name="communication"),
-    path("communication/new/", communication.item_create, name="item_create"),
-    path("communication/<uuid:item_id>/edit/", communication.item_edit, name="item_edit"),
+    *urls(COMMUNICATION),
     path("communication/<uuid:item_id>/done/", communication.item_done, name="item_done"),
-    path("communication/<uuid:item_id>/delete/", communication.item_delete, name="item_delete"),
 ]

@@ -161,7 +161,7 @@ def list_assets(request: HttpRequest, filters: Query[AssetFilters]):
     wanted = filters.model_dump(exclude={"limit", "offset"})
     # Scoped through the listed assets already; see risk.api_register.with_relations.
     qs = selectors.asset_inventory(wanted).prefetch_related(
-        Prefetch("depends_on", queryset=Asset.unscoped.only("id", "ref"))
+        Prefetch("depends_on", queryset=Asset.unscoped.live().only("id", "ref"))
     )
     result = paginate(qs, filters)
     result["items"] = [_asset_out(a) for a in result["items"]]

@@ -219,7 +219,7 @@ def with_relations(qs: QuerySet[Risk]) -> QuerySet[Risk]:
     # The rows are reached through risks already scoped to the organisation; repeating the
     # organisation filter on the join makes SQLite's planner walk every asset (≈200 ms at 10k).
     return qs.prefetch_related(
-        Prefetch("assets", queryset=Asset.unscoped.only("id", "ref")),
+        Prefetch("assets", queryset=Asset.unscoped.live().only("id", "ref")),
         Prefetch("controls", queryset=Requirement.objects.only("id", "ref")),
     )
 

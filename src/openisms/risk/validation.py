@@ -101,7 +101,7 @@ def _methods() -> dict[Any, Method]:
 def _treated() -> set[Any]:
     """Accepted risks with a treatment applied: an Annex A control or an action that is not
     cancelled (own controls are text on the risk, read with it). Two queries, no ``IN`` list."""
-    accepted = Q(risk__status=RiskStatus.ACCEPTED)
+    accepted = Q(risk__status=RiskStatus.ACCEPTED, risk__deleted_at__isnull=True)
     links = Risk.controls.through.objects.filter(accepted).order_by()
     found = set(links.values_list("risk_id", flat=True).distinct())
     actions = TreatmentAction.objects.filter(accepted).exclude(status=ActionStatus.CANCELLED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
@@ -27,7 +27,7 @@ class IssueCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ContextIssue(OrgScopedModel):
+class ContextIssue(SoftDeleteModel):
     ref = models.CharField(max_length=20, editable=False)
     title = models.CharField(max_length=200, validators=[reject_nul])
     kind = models.CharField(max_length=10, choices=IssueKind.choices)

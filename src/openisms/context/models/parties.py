@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
@@ -24,7 +24,7 @@ class PartyKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class InterestedParty(OrgScopedModel):
+class InterestedParty(SoftDeleteModel):
     name = models.CharField(max_length=200, validators=[reject_nul])
     kind = models.CharField(max_length=15, choices=PartyKind.choices)
     is_internal = models.BooleanField(default=False)
@@ -50,7 +50,7 @@ class ObligationSource(models.TextChoices):
     INTERNAL = "internal", "Internal requirement"
 
 
-class Obligation(OrgScopedModel):
+class Obligation(SoftDeleteModel):
     """One entry of the requirements register (e.g. "GDPR Art. 32 – security of processing")."""
 
     ref = models.CharField(max_length=20, editable=False)

@@ -5,6 +5,4 @@ from __future__ import annotations
 
 from openisms.core.register_exports import export_view
 
-issues_export = export_view("issues")
-parties_export = export_view("interested-parties")
 requirements_export = export_view("requirements")

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
@@ -28,7 +28,7 @@ class ImplementationStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", "Not applicable"
 
 
-class Control(OrgScopedModel):
+class Control(SoftDeleteModel):
     requirement = models.ForeignKey(
         "catalogue.Requirement", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", help_text="the Annex A control; empty for the organisation's own",

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
@@ -22,7 +23,7 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.organisation_id}/{instance.pk}.bin"
 
 
-class Evidence(OrgScopedModel):
+class Evidence(SoftDeleteModel):
     ref = models.CharField(max_length=20, editable=False)
     title = models.CharField(max_length=200, validators=[reject_nul])
     kind = models.CharField(max_length=5, choices=EvidenceKind.choices)

@@ -179,13 +179,8 @@ def update_evidence(ev: Evidence, data: dict[str, Any]) -> Evidence:
 
 @transaction.atomic
 def delete_evidence(ev: Evidence) -> None:
-    """Delete evidence and, once the deletion is committed, its stored file."""
-    name, storage = (ev.file.name, ev.file.storage) if ev.file else ("", None)
-    ev.controls.clear()
-    ev.risks.clear()
+    """Soft-delete evidence: links and the stored file stay until the purge (restorable)."""
     ev.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- reads ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from openisms.controls.forms_evidence import EvidenceForm
 from openisms.controls.models import Evidence, EvidenceKind, EvidenceRequest, RequestStatus
@@ -17,6 +17,7 @@ from openisms.controls.services import evidence as svc
 from openisms.controls.services import requests as req_svc
 from openisms.core.access import member_users, org_view
 from openisms.core.forms import apply_errors
+from openisms.core.views.deleted import confirm_delete
 from openisms.core.views.pagination import paginate
 
 FILTERS = ("kind", "control", "owner", "validity", "q")
@@ -148,13 +149,14 @@ def evidence_edit(request: HttpRequest, evidence_id: str) -> HttpResponse:
 
 
 @org_view("records.delete")
-@require_POST
 def evidence_delete(request: HttpRequest, evidence_id: str) -> HttpResponse:
+    slug = request.org_access.organisation.slug
     ev = get_object_or_404(Evidence, pk=evidence_id)
-    label = str(ev)
-    svc.delete_evidence(ev)
-    messages.success(request, f"{label} deleted.")
-    return redirect("core:controls:evidence_list", request.org_access.organisation.slug)
+    return confirm_delete(
+        request, ev, delete=svc.delete_evidence,
+        done_url=reverse("core:controls:evidence_list", args=[slug]),
+        back_url=reverse("core:controls:evidence_detail", args=[slug, ev.pk]),
+    )  # fmt: skip
 
 
 def file_response(ev: Evidence) -> FileResponse:

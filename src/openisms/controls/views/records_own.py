@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from openisms.controls.forms import OwnControlForm
 from openisms.controls.models import Control
 from openisms.controls.services import records as svc
 from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
+from openisms.core.views.deleted import confirm_delete
 
 
 def _save(request: HttpRequest, control: Control | None) -> HttpResponse:
@@ -54,10 +55,13 @@ def own_edit(request: HttpRequest, control_id: str) -> HttpResponse:
 
 
 @org_view("controls.change")
-@require_POST
 def own_delete(request: HttpRequest, control_id: str) -> HttpResponse:
+    slug = request.org_access.organisation.slug
     control = _own(control_id)
-    label = str(control)
-    svc.delete_own_control(control, role=request.org_access.role)
-    messages.success(request, f"{label} deleted.")
-    return redirect("core:controls:control_list", request.org_access.organisation.slug)
+    role = request.org_access.role
+    return confirm_delete(
+        request, control, what="own control",
+        delete=lambda c: svc.delete_own_control(c, role=role),
+        done_url=reverse("core:controls:control_list", args=[slug]),
+        back_url=reverse("core:controls:control_detail", args=[slug, control.pk]),
+    )  # fmt: skip

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import LiveManager, SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
@@ -53,7 +54,7 @@ def document_upload_to(instance: DocumentVersion, filename: str) -> str:
     return f"documents/{instance.organisation_id}/{instance.document_id}/{instance.pk}.bin"
 
 
-class Document(OrgScopedModel):
+class Document(SoftDeleteModel):
     ref = models.CharField(max_length=20, editable=False)
     title = models.CharField(max_length=200, validators=[reject_nul])
     kind = models.CharField(max_length=15, choices=DocumentKind.choices)
@@ -141,6 +142,9 @@ class DocumentVersion(OrgScopedModel):
         related_name="+",
     )  # fmt: skip
     published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveManager()
+    soft_delete_parents = ("document",)
 
     class Meta:
         ordering = ["document", "-number"]

@@ -9,7 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
@@ -20,7 +20,7 @@ class CommitmentKind(models.TextChoices):
     REVIEW = "review", "Review or direction"
 
 
-class Commitment(OrgScopedModel):
+class Commitment(SoftDeleteModel):
     date = models.DateField(default=timezone.localdate)
     kind = models.CharField(max_length=15, choices=CommitmentKind.choices)
     title = models.CharField(max_length=200, validators=[reject_nul])

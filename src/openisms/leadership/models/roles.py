@@ -7,10 +7,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import LiveManager, SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
-class IsmsRole(OrgScopedModel):
+class IsmsRole(SoftDeleteModel):
     name = models.CharField(max_length=200, validators=[reject_nul])
     responsibilities = models.TextField(blank=True, validators=[reject_nul])
     authorities = models.TextField(blank=True, validators=[reject_nul])
@@ -25,14 +26,20 @@ class IsmsRole(OrgScopedModel):
         verbose_name = "ISMS role"
         ordering = ["order", "name"]
         constraints = [
-            models.UniqueConstraint("organisation", Lower("name"), name="isms_role_name"),
+            # Only live rows: a deleted role never blocks re-creating one of its name.
+            models.UniqueConstraint(
+                "organisation",
+                Lower("name"),
+                name="isms_role_name",
+                condition=models.Q(deleted_at__isnull=True),
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class IsmsProcess(OrgScopedModel):
+class IsmsProcess(SoftDeleteModel):
     """An ISMS process (risk assessment, internal audit, …), a row of the RACI matrix."""
 
     name = models.CharField(max_length=200, validators=[reject_nul])
@@ -44,7 +51,13 @@ class IsmsProcess(OrgScopedModel):
         verbose_name = "ISMS process"
         ordering = ["order", "name"]
         constraints = [
-            models.UniqueConstraint("organisation", Lower("name"), name="isms_process_name"),
+            # Only live rows: a deleted role never blocks re-creating one of its name.
+            models.UniqueConstraint(
+                "organisation",
+                Lower("name"),
+                name="isms_process_name",
+                condition=models.Q(deleted_at__isnull=True),
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:
@@ -62,6 +75,9 @@ class RaciAssignment(OrgScopedModel):
     process = models.ForeignKey(IsmsProcess, on_delete=models.CASCADE, related_name="raci")
     role = models.ForeignKey(IsmsRole, on_delete=models.CASCADE, related_name="raci")
     letter = models.CharField(max_length=1, choices=Raci.choices)
+
+    objects = LiveManager()
+    soft_delete_parents = ("process", "role")
 
     class Meta:
         verbose_name = "RACI assignment"

@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openisms.core import register_exports
 from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
+from openisms.core.views.deleted import confirm_delete
 from openisms.leadership import selectors
 from openisms.leadership.forms import ProcessForm
 from openisms.leadership.models import IsmsProcess, IsmsRole, Raci, RaciAssignment
@@ -107,10 +109,12 @@ def process_edit(request: HttpRequest, process_id: str) -> HttpResponse:
 
 
 @org_view("leadership.change")
-@require_POST
 def process_delete(request: HttpRequest, process_id: str) -> HttpResponse:
+    slug = request.org_access.organisation.slug
     process = get_object_or_404(IsmsProcess, pk=process_id)
-    name = process.name
-    svc.delete_process(process)
-    messages.success(request, f"Process “{name}” deleted, with its row of the RACI matrix.")
-    return redirect("core:leadership:raci", request.org_access.organisation.slug)
+    return confirm_delete(
+        request, process, what="ISMS process", delete=svc.delete_process,
+        done_url=reverse("core:leadership:raci", args=[slug]),
+        back_url=reverse("core:leadership:raci", args=[slug]),
+        consequence="Its row of the RACI matrix is hidden with it.",
+    )  # fmt: skip

@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
+from openisms.core.views.deleted import confirm_delete
 from openisms.leadership import selectors
 from openisms.leadership.forms import RoleForm
 from openisms.leadership.models import IsmsProcess, IsmsRole
@@ -138,13 +140,15 @@ def people_search(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("leadership.change")
-@require_POST
 def role_delete(request: HttpRequest, role_id: str) -> HttpResponse:
+    slug = request.org_access.organisation.slug
     role = get_object_or_404(IsmsRole, pk=role_id)
-    name = role.name
-    svc.delete_role(role)
-    messages.success(request, f"Role “{name}” deleted, with its column of the RACI matrix.")
-    return redirect("core:leadership:roles", request.org_access.organisation.slug)
+    return confirm_delete(
+        request, role, what="ISMS role", delete=svc.delete_role,
+        done_url=reverse("core:leadership:roles", args=[slug]),
+        back_url=reverse("core:leadership:role_detail", args=[slug, role.pk]),
+        consequence="Its column of the RACI matrix is hidden with it.",
+    )  # fmt: skip
 
 
 @org_view("leadership.change")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
-class CommunicationItem(OrgScopedModel):
+class CommunicationItem(SoftDeleteModel):
     topic = models.CharField(max_length=200, validators=[reject_nul], help_text="what")
     audience = models.CharField(max_length=200, validators=[reject_nul], help_text="with whom")
     timing = models.CharField(

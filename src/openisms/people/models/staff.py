@@ -8,10 +8,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import LiveManager, SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
-class Person(OrgScopedModel):
+class Person(SoftDeleteModel):
     """A member of staff. ``user`` links the person to a login so they can acknowledge
     policies and see their own training; many staff never log in."""
 
@@ -40,7 +41,7 @@ class Person(OrgScopedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "user"],
-                condition=models.Q(user__isnull=False),
+                condition=models.Q(user__isnull=False, deleted_at__isnull=True),
                 name="person_one_per_user",
             ),
         ]
@@ -77,6 +78,9 @@ class PersonCompetence(OrgScopedModel):
     expires_on = models.DateField(null=True, blank=True)
     evidence = models.TextField(blank=True, validators=[reject_nul])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = LiveManager()
+    soft_delete_parents = ("person",)
 
     class Meta:
         ordering = ["competence__name"]

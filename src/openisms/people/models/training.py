@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import LiveManager, SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
@@ -24,7 +25,7 @@ class Effectiveness(models.TextChoices):
     NONE = "none", "Completion only"
 
 
-class Course(OrgScopedModel):
+class Course(SoftDeleteModel):
     title = models.CharField(max_length=200, validators=[reject_nul])
     kind = models.CharField(max_length=12, choices=CourseKind.choices, default=CourseKind.COURSE)
     description = models.TextField(blank=True, validators=[reject_nul])
@@ -59,7 +60,7 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Campaign(OrgScopedModel):
+class Campaign(SoftDeleteModel):
     """A course sent to an audience with a due date; launching it creates the assignments."""
 
     name = models.CharField(max_length=200, validators=[reject_nul])
@@ -109,6 +110,9 @@ class TrainingAssignment(OrgScopedModel):
     )  # fmt: skip
     confirmed_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, validators=[reject_nul])
+
+    objects = LiveManager()
+    soft_delete_parents = ("person", "campaign")
 
     class Meta:
         ordering = ["due_on", "assigned_on"]

@@ -1,4 +1,5 @@
-"""The communication plan (7.4): what, when, with whom, who and how; marking items done."""
+"""The communication plan (7.4): marking items done. The plan's list, forms and delete come
+from the record kit (``people.records``)."""
 
 from __future__ import annotations
 
@@ -6,62 +7,15 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
-from openisms.people.forms import CommunicationForm, DoneForm
+from openisms.people.forms import DoneForm
 from openisms.people.models import CommunicationItem
 from openisms.people.services import communication as svc
-from openisms.people.views.common import can
-
-
-@org_view("records.view")
-def plan(request: HttpRequest) -> HttpResponse:
-    # Undated (event-driven) items last, on SQLite and PostgreSQL alike.
-    items = CommunicationItem.objects.select_related("responsible").order_by(
-        F("next_due").asc(nulls_last=True), "topic"
-    )
-    return render(
-        request,
-        "people/communication.html",
-        {
-            "items": list(items),
-            "today": timezone.localdate(),
-            "can": can(request),
-            "done_form": DoneForm(),
-        },
-    )
-
-
-def _save(request: HttpRequest, item: CommunicationItem | None) -> HttpResponse:
-    form = CommunicationForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if item is None:
-                saved = svc.create_item(form.cleaned_data)
-            else:
-                saved = svc.update_item(item, form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"“{saved.topic}” saved in the communication plan.")
-            return redirect("core:people:communication", request.org_access.organisation.slug)
-    return render(request, "people/communication_form.html", {"form": form, "item": item})
-
-
-@org_view("people.change")
-def item_create(request: HttpRequest) -> HttpResponse:
-    return _save(request, None)
-
-
-@org_view("people.change")
-def item_edit(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
-    return _save(request, get_object_or_404(CommunicationItem, pk=item_id))
 
 
 @org_view("people.change")
@@ -79,14 +33,4 @@ def item_done(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
         messages.error(request, f"“{item.topic}” not marked done: {text}")
     else:
         messages.success(request, f"“{item.topic}” marked done.")
-    return redirect("core:people:communication", request.org_access.organisation.slug)
-
-
-@org_view("people.change")
-@require_POST
-def item_delete(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
-    item = get_object_or_404(CommunicationItem, pk=item_id)
-    topic = item.topic
-    svc.delete_item(item)
-    messages.success(request, f"“{topic}” removed from the communication plan.")
     return redirect("core:people:communication", request.org_access.organisation.slug)

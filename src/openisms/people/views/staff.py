@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
+from openisms.core.views.deleted import confirm_delete
 from openisms.core.views.pagination import paginate
 from openisms.people import selectors
 from openisms.people.forms import AssignForm, HoldingForm, PersonForm
@@ -122,18 +124,14 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 
 @org_view("people.change")
-@require_POST
 def person_delete(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     slug = request.org_access.organisation.slug
     person = get_object_or_404(Person, pk=person_id)
-    name = person.full_name
-    try:
-        svc.delete_person(person)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("core:people:person_detail", slug, person_id)
-    messages.success(request, f"{name} deleted from the register.")
-    return redirect("core:people:staff", slug)
+    return confirm_delete(
+        request, person, what="person", delete=svc.delete_person,
+        done_url=reverse("core:people:staff", args=[slug]),
+        back_url=reverse("core:people:person_detail", args=[slug, person.pk]),
+    )  # fmt: skip
 
 
 @org_view("people.change")

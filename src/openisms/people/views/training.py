@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
+from openisms.core.views.deleted import confirm_delete
 from openisms.core.views.pagination import paginate
 from openisms.people import selectors
 from openisms.people.forms import CampaignForm, CompletionForm, CourseForm
@@ -94,18 +96,14 @@ def course_detail(request: HttpRequest, course_id: uuid.UUID) -> HttpResponse:
 
 
 @org_view("people.change")
-@require_POST
 def course_delete(request: HttpRequest, course_id: uuid.UUID) -> HttpResponse:
     slug = request.org_access.organisation.slug
     course = get_object_or_404(Course, pk=course_id)
-    title = course.title
-    try:
-        svc.delete_course(course)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("core:people:course_detail", slug, course_id)
-    messages.success(request, f"Course “{title}” deleted.")
-    return redirect("core:people:training", slug)
+    return confirm_delete(
+        request, course, what="course", delete=svc.delete_course,
+        done_url=reverse("core:people:training", args=[slug]),
+        back_url=reverse("core:people:course_detail", args=[slug, course.pk]),
+    )  # fmt: skip
 
 
 # --- campaigns ----------------------------------------------------------------------------
@@ -206,15 +204,11 @@ def campaign_close(request: HttpRequest, campaign_id: uuid.UUID) -> HttpResponse
 
 
 @org_view("people.change")
-@require_POST
 def campaign_delete(request: HttpRequest, campaign_id: uuid.UUID) -> HttpResponse:
     slug = request.org_access.organisation.slug
     campaign = get_object_or_404(Campaign, pk=campaign_id)
-    name = campaign.name
-    try:
-        svc.delete_campaign(campaign)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("core:people:campaign_detail", slug, campaign_id)
-    messages.success(request, f"Campaign “{name}” deleted.")
-    return redirect("core:people:training", slug)
+    return confirm_delete(
+        request, campaign, what="campaign", delete=svc.delete_campaign,
+        done_url=reverse("core:people:training", args=[slug]),
+        back_url=reverse("core:people:campaign_detail", args=[slug, campaign.pk]),
+    )  # fmt: skip

@@ -25,6 +25,7 @@ from openisms.core.dates import iso_moment
 from openisms.core.exports import XLSX_TYPE, neutralise, save_workbook, table_xlsx  # noqa: F401
 from openisms.core.models import Approval, Decision
 from openisms.core.permissions import Role
+from openisms.core.scoping import live_filter
 from openisms.risk import selectors
 from openisms.risk.io import columns as C
 from openisms.risk.models import Asset, Risk, RiskKind, RiskStatus, Treatment
@@ -80,7 +81,10 @@ def _links(field: Any, source: str, target: str) -> dict[Any, list[str]]:
     of thousands of rows that list is slow on SQLite (minutes) and heavy on PostgreSQL.
     """
     pairs: dict[Any, list[str]] = {}
-    through = field.through.objects.filter(**{f"{source}__organisation": require_org()})
+    target_model = field.through._meta.get_field(target).related_model
+    through = field.through.objects.filter(
+        **{f"{source}__organisation": require_org()}, **live_filter(target_model, f"{target}__")
+    )
     for key, ref in through.values_list(f"{source}_id", f"{target}__ref").iterator(chunk_size=5000):
         pairs.setdefault(key, []).append(ref)
     return pairs

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 CIA = [MinValueValidator(1), MaxValueValidator(5)]
@@ -46,7 +47,7 @@ class ClassificationLevel(OrgScopedModel):
         return self.name
 
 
-class Asset(OrgScopedModel):
+class Asset(SoftDeleteModel):
     ref = models.CharField(max_length=20, editable=False)
     name = models.CharField(max_length=200, validators=[reject_nul])
     type = models.CharField(max_length=12, choices=AssetType.choices)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
@@ -31,7 +32,7 @@ class RiskStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Risk(OrgScopedModel):
+class Risk(SoftDeleteModel):
     ref = models.CharField(max_length=20, editable=False)
     kind = models.CharField(max_length=12, choices=RiskKind.choices, default=RiskKind.RISK)
     title = models.CharField(max_length=200, validators=[reject_nul])

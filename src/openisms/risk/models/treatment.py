@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from openisms.core.scoping import OrgScopedModel
+from openisms.core.softdelete import SoftDeleteModel
 from openisms.core.validation import reject_nul
 
 
@@ -20,8 +21,9 @@ class ActionStatus(models.TextChoices):
 OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
-class TreatmentAction(OrgScopedModel):
+class TreatmentAction(SoftDeleteModel):
     risk = models.ForeignKey("risk.Risk", on_delete=models.CASCADE, related_name="actions")
+    soft_delete_parents = ("risk",)
     title = models.CharField(max_length=200, validators=[reject_nul])
     description = models.TextField(blank=True, validators=[reject_nul])
     owner = models.ForeignKey(

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from openisms.core.access import member_users, org_view
 from openisms.core.forms import apply_errors
+from openisms.core.views.deleted import confirm_delete
 from openisms.core.views.pagination import paginate
 from openisms.risk import selectors
 from openisms.risk.forms_assets import AssetForm
@@ -108,15 +109,11 @@ def asset_detail(request: HttpRequest, asset_id: str) -> HttpResponse:
 
 
 @org_view("records.delete")
-@require_POST
 def asset_delete(request: HttpRequest, asset_id: str) -> HttpResponse:
     slug = request.org_access.organisation.slug
     asset = get_object_or_404(Asset, pk=asset_id)
-    label = str(asset)
-    try:
-        svc.delete_asset(asset)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("core:risk:asset_detail", slug, asset_id)
-    messages.success(request, f"{label} deleted from the inventory.")
-    return redirect("core:risk:assets", slug)
+    return confirm_delete(
+        request, asset, delete=svc.delete_asset,
+        done_url=reverse("core:risk:assets", args=[slug]),
+        back_url=reverse("core:risk:asset_detail", args=[slug, asset.pk]),
+    )  # fmt: skip

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from openisms.core.forms import apply_errors
 from openisms.core.permissions import Role
 from openisms.core.services.approvals import approval_status
 from openisms.core.validation import clean_text
+from openisms.core.views.deleted import confirm_delete
 from openisms.core.views.pagination import paginate
 from openisms.risk import charts, selectors
 from openisms.risk.forms_risk import RiskForm, annex_a_controls
@@ -214,13 +216,14 @@ def risk_detail(request: HttpRequest, risk_id: uuid.UUID) -> HttpResponse:
 
 
 @org_view("records.delete")
-@require_POST
 def risk_delete(request: HttpRequest, risk_id: uuid.UUID) -> HttpResponse:
+    slug = request.org_access.organisation.slug
     risk = get_object_or_404(Risk, pk=risk_id)
-    ref = risk.ref
-    risk_service.delete_risk(risk)
-    messages.success(request, f"Risk {ref} deleted.")
-    return redirect("core:risk:register", request.org_access.organisation.slug)
+    return confirm_delete(
+        request, risk, delete=risk_service.delete_risk,
+        done_url=reverse("core:risk:register", args=[slug]),
+        back_url=reverse("core:risk:risk_detail", args=[slug, risk.pk]),
+    )  # fmt: skip
 
 
 @org_view("risk.accept")

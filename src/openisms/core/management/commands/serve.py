@@ -47,6 +47,9 @@ class Command(BaseCommand):
         if not opts["no_task_worker"]:
             worker = [sys.executable, "-m", "openisms", "db_worker", "--interval", "1"]
             processes.append(subprocess.Popen(worker))  # noqa: S603
+            from openisms.core.tasks import schedule_purge
+
+            schedule_purge()  # then daily: each run queues the next
         self.stdout.write(
             f"Serving on http://{opts['host']}:{opts['port']}/ (data in {settings.HOME}); "
             f"{'no' if opts['no_task_worker'] else 'one'} background-task worker."
