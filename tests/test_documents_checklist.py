@@ -40,6 +40,13 @@ LINK_ONLY = [
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as the test runs, not as the module was imported (a suite may cross midnight)."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 @pytest.fixture
 def ctx(org_a, members_a):
     with org_context(org_a), acting_as(Actor(user_id=None, label="tests")):

@@ -19,6 +19,13 @@ R = "/api/v1/people"
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as the test runs, not as the module was imported (a suite may cross midnight)."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 def day(n: int) -> str:
     return str(TODAY + dt.timedelta(days=n))
 

@@ -27,6 +27,13 @@ P = "/o/alpha/people/"
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as the test runs, not as the module was imported (a suite may cross midnight)."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 @pytest.fixture
 def world(org_a, members_a):
     """Two departments, a linked viewer, a quiz course, a manager-confirmed course, a running

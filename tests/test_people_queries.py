@@ -21,6 +21,15 @@ from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as the test runs, not as the module was imported (a suite may cross midnight)."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 DEPARTMENTS = ("Production", "Engineering", "IT", "Finance", "Sales", "HR", "Logistics")
 
 

@@ -27,6 +27,13 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as the test runs, not as the module was imported (a suite may cross midnight)."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 def days(n: int) -> dt.date:
     return TODAY + dt.timedelta(days=n)
 

@@ -41,6 +41,15 @@ from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as the test runs, not as the module was imported (a suite may cross midnight)."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 EVIL = '=HYPERLINK("http://evil.test","x")'
 GENERATED = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$")
 # kind → (page URL of the download without ".fmt", API path, list page with the buttons)

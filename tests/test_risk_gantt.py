@@ -27,6 +27,13 @@ XLINK = "{http://www.w3.org/1999/xlink}href"
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as the test runs, not as the module was imported (a suite may cross midnight)."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 def add_risk(org, author, **data):
     with org_context(org), acting_as(author):
         return risks.create_risk({"title": "A risk", "treatment": "mitigate", **data})
