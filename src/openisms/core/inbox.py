@@ -192,10 +192,13 @@ def total(groups: list[Group]) -> int:
 
 
 def flat(groups: list[Group]) -> list[InboxItem]:
-    """All shown items, soonest due first (overdue first), for the dashboard and the API."""
+    """All shown items in one list, for the dashboard and the API: overdue items first (oldest
+    first), then by kind in registration order (signatures before work) and due date."""
     far = dt.date.max
+    rank = {g.kind.key: g.kind.order for g in groups}
     return sorted(
-        (i for g in groups for i in g.shown), key=lambda i: (i.due or far, i.kind, i.title)
+        (i for g in groups for i in g.shown),
+        key=lambda i: (not i.overdue, rank.get(i.kind, 999), i.due or far, i.title),
     )
 
 

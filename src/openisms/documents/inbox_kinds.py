@@ -67,7 +67,7 @@ def to_approve(who: Who) -> list[InboxItem]:
             "documents.approve",
             f"{v.document.ref} {v.document.title} {v.label}",
             "sign",
-            who.link("core:documents:version", v.pk),
+            who.link("core:documents:detail", v.document_id),  # where the approver signs
             detail=f"In review since {human_day(v.submitted_at)}" if v.submitted_at else "",
         )
         for v in versions
