@@ -33,7 +33,7 @@ class InboxItemOut(Schema):
 def list_inbox(request: HttpRequest, page: Query[PageParams]):
     """Soonest due first (overdue first), undated last; at most 100 items per kind. The
     organisation is the token's, or named by the ``X-Organisation`` header (session)."""
-    groups = inbox.cached_groups(request.org_access)
+    groups = inbox.groups_for(request.org_access)
     labels = {g.kind.key: g.kind.label for g in groups}
     rows = [
         {

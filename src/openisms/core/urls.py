@@ -7,6 +7,7 @@ urlpatterns = [
     path("", home.dashboard, name="dashboard"),
     path("section/<slug:key>/", home.section, name="section"),
     path("inbox/", inbox.inbox_page, name="inbox"),
+    path("inbox/count/", inbox.inbox_count, name="inbox_count"),
     path("members/", members.members, name="members"),
     path("members/add/", members.add_member, name="add_member"),
     path("members/invite/", members.invite, name="invite"),

@@ -13,8 +13,18 @@ from openisms.core.access import org_view
 @org_view("org.view")
 def inbox_page(request: HttpRequest) -> HttpResponse:
     groups = inbox.items_for(request)
+    total = inbox.total(groups)
     return render(
         request,
         "core/inbox.html",
-        {"groups": groups, "total": inbox.total(groups), "limit": inbox.LIMIT},
+        {"groups": groups, "total": total, "inbox_total": total, "limit": inbox.LIMIT},
     )
+
+
+@org_view("org.view")
+def inbox_count(request: HttpRequest) -> HttpResponse:
+    """The top bar's count, fetched by htmx once the page is shown: pages pay no query for it,
+    and this request reads it from the cache while the organisation did not change."""
+    response = render(request, "core/_inbox_count.html", {"count": inbox.count_for(request)})
+    response["Cache-Control"] = "no-store"
+    return response
