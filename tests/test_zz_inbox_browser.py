@@ -43,4 +43,6 @@ def test_approver_finds_the_document_waiting_and_opens_it(page: Page, demo):
     group = page.locator("#inbox-documents-approve")
     group.get_by_role("link", name=f"{ref} Clean desk procedure v1").click()
     expect(page.get_by_role("button", name="Approve v1")).to_be_visible()
+    # Any other page fetches the count into the top bar (htmx, CSP-clean).
+    expect(page.locator("#inbox-count")).to_be_visible()
     assert not errors, errors
