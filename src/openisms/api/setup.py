@@ -62,12 +62,14 @@ def _mount() -> None:
     from openisms.context.api import router as context_router
     from openisms.controls.api import router as controls_router
     from openisms.core.api import router as core_router
+    from openisms.core.api_inbox import router as inbox_router
     from openisms.documents.api import router as documents_router
     from openisms.leadership.api import router as leadership_router
     from openisms.people.api import router as people_router
     from openisms.risk.api import router as risk_router
 
     api.add_router("/", core_router)
+    api.add_router("/", inbox_router)
     api.add_router("/", catalogue_router)
     api.add_router("/risk", risk_router)
     api.add_router("/context", context_router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def register() -> None:
-    from openisms.controls import hooks_evidence, hooks_records, hooks_soa
+    from openisms.controls import hooks_evidence, hooks_records, hooks_soa, inbox_kinds
 
-    for part in (hooks_records, hooks_evidence, hooks_soa):
+    for part in (hooks_records, hooks_evidence, hooks_soa, inbox_kinds):
         part.register()

@@ -1,11 +1,13 @@
 from django.urls import include, path
 
-from openisms.core.views import deleted, home, members, records
+from openisms.core.views import deleted, home, inbox, members, records
 
 app_name = "core"
 urlpatterns = [
     path("", home.dashboard, name="dashboard"),
     path("section/<slug:key>/", home.section, name="section"),
+    path("inbox/", inbox.inbox_page, name="inbox"),
+    path("inbox/count/", inbox.inbox_count, name="inbox_count"),
     path("members/", members.members, name="members"),
     path("members/add/", members.add_member, name="add_member"),
     path("members/invite/", members.invite, name="invite"),

@@ -10,8 +10,10 @@ def register() -> None:
     from openisms.core import dashboard, demo, navigation
     from openisms.core.navigation import NavItem
     from openisms.people import dashboard as people_dashboard
+    from openisms.people import inbox_kinds
     from openisms.people.demo import build_demo
 
+    inbox_kinds.register()
     demo.DEMO_BUILDERS.append(build_demo)
     dashboard.register(people_dashboard.panel)
     for label, url_name in [

@@ -138,7 +138,9 @@ class PlanOut(Schema):
     content_hash: str = Field(..., description="SHA-256 of what a sign-off covers")
     approved: bool = Field(..., description="top management approved and every owner signed")
     approved_by: list[str]
-    owners_signed: list[str]
+    owners_signed: list[str] = Field(
+        ..., description="owners who confirmed, top management by approving the whole plan"
+    )
     owners_pending: list[str] = Field(..., description="owners of treated risks yet to sign")
     counts: PlanCounts
 

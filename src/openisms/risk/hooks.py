@@ -33,12 +33,13 @@ def register() -> None:
     from openisms.core import demo, navigation
     from openisms.core.navigation import NavItem
     from openisms.core.services.organisations import ORGANISATION_CREATED
-    from openisms.risk import cli_exports
+    from openisms.risk import cli_exports, inbox_kinds
     from openisms.risk.demo import build_demo
     from openisms.risk.services.setup import seed_organisation
 
     ORGANISATION_CREATED.append(seed_organisation)
     cli_exports.register()
+    inbox_kinds.register()
     demo.DEMO_BUILDERS.append(build_demo)
     from openisms.core import getting_started as gs
 

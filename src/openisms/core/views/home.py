@@ -11,13 +11,16 @@ from django.views.decorators.http import require_POST
 
 from openisms.catalogue.models import Requirement
 from openisms.core import dashboard as panels
-from openisms.core import getting_started, navigation
+from openisms.core import getting_started, inbox, navigation
 from openisms.core.access import SESSION_ORG_KEY, find_access, org_view, user_memberships
 from openisms.core.audit_trail import entries
 from openisms.core.audit_words import describe_all
 from openisms.core.forms import OrganisationForm, apply_errors
 from openisms.core.models import Approval, Membership
 from openisms.core.services.organisations import create_organisation
+
+# The dashboard shows the first few items waiting for the person; the page has them all.
+DASHBOARD_INBOX_ITEMS = 6
 
 
 @login_required
@@ -84,6 +87,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "panels": panels.panels_for(access),
         "getting_started": getting_started.path_for(access),
     }
+    waiting = inbox.items_for(request)
+    context["inbox_total"] = inbox.total(waiting)
+    context["inbox_items"] = inbox.flat(waiting)[:DASHBOARD_INBOX_ITEMS]
     return render(request, "core/dashboard.html", context)
 
 

@@ -157,7 +157,16 @@ def sign_plan(*, user: Any, comment: str = "") -> Approval:
 
 
 def plan_status() -> dict[str, Any]:
-    """Who has signed the plan's current content, and who still must."""
+    """Who has signed the plan's current content, and who still must.
+
+    A risk owner's confirmation is the owner's own statement about their part (6.1.3 f asks for
+    the risk owners' approval of the plan), not a second person's approval of it. When top
+    management owns treated risks, their approval of the whole plan states that for their part
+    too: they are listed among the owners who confirmed (``owners_by_approval``) and never as
+    still to confirm. Their signature stands for their own part only: every other owner still
+    confirms theirs, and the plan counts as approved only then. Segregation of duties holds
+    because nobody's signature confirms or approves a part for its owner except the owner's own.
+    """
     current = plan_hash()
     treatment_plan = plan()
     signed = Approval.objects.filter(
@@ -171,10 +180,13 @@ def plan_status() -> dict[str, Any]:
     # Top management approving the whole plan confirms the parts they own themselves.
     owner_signed = {a.approver.username for a in signed}
     management = [a for a in signed if a.kind == PLAN_APPROVAL]
+    confirmed_apart = {a.approver.username for a in signed if a.kind == PLAN_OWNER_SIGNOFF}
+    by_approval = {a.approver.username for a in management} - confirmed_apart
     return {
         "hash": current,
         "owners_pending": sorted(owners - owner_signed),
         "owners_signed": sorted(owner_signed & owners),
+        "owners_by_approval": sorted(by_approval & owners),
         "approved_by": [a.approver.username for a in management],
         "approved": bool(management) and not (owners - owner_signed),
     }
