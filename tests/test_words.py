@@ -141,7 +141,8 @@ def test_dashboard_and_audit_page_speak_words_in_constant_queries(org_a, members
 def test_navigation_has_one_soa_entry_and_the_page_shows_the_table(org_a, members_a):
     labels = [item.label for s in navigation.SECTIONS for item in s.items]
     page = login(members_a[Role.VIEWER]).get(f"/o/{org_a.slug}/").content.decode()
-    sidebar = page[page.index('<aside class="sidebar"') : page.index("</aside>")]
+    start = page.index('class="sidebar"')
+    sidebar = page[start : page.index("</nav>", start)]
     assert "Controls (SoA)" not in page
     assert sidebar.count(">Statement of Applicability<") == 1 and ">Controls<" in sidebar
     assert sidebar.count(f'href="/o/{org_a.slug}/controls/soa/"') == 1
