@@ -18,6 +18,7 @@ from openisms.context.models import ContextIssue, InterestedParty, Obligation, S
 from openisms.context.services import scope as scope_svc
 from openisms.controls.models import Control
 from openisms.risk.models import Risk
+from openisms.people.identity import owner_filter_q
 
 ISSUE_FILTERS = ("kind", "category", "active", "q")
 PARTY_FILTERS = ("kind", "internal", "q")
@@ -80,7 +81,7 @@ def obligations(filters: dict[str, Any] | None = None) -> QuerySet[Obligation]:
         qs = qs.filter(source=f["source"])
     qs = _active(qs, f.get("active", ""))
     if f.get("owner"):
-        qs = qs.filter(owner__username=f["owner"])
+        qs = qs.filter(owner_filter_q(f["owner"]))
     if f.get("party"):
         try:
             qs = qs.filter(parties__pk=uuid.UUID(f["party"]))

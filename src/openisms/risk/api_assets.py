@@ -125,7 +125,7 @@ def _asset_out(a: Asset) -> dict[str, Any]:
 
 def _detail_out(asset_id: uuid.UUID) -> dict[str, Any]:
     a = get_object_or_404(
-        Asset.objects.select_related("owner", "custodian", "classification").prefetch_related(
+        Asset.objects.select_related("owner", "owner_role", "custodian", "classification").prefetch_related(
             "depends_on", "dependants", "risks"
         ),
         pk=asset_id,

@@ -140,6 +140,9 @@ class PlanOut(Schema):
     approved_by: list[str]
     owners_signed: list[str]
     owners_pending: list[str] = Field(..., description="owners of treated risks yet to sign")
+    owners_without_login: list[str] = Field(
+        [], description="owners of treated risks who have no login (cannot sign here)"
+    )
     counts: PlanCounts
 
 
@@ -163,6 +166,7 @@ def _plan_out() -> dict[str, Any]:
         "approved_by": status["approved_by"],
         "owners_signed": status["owners_signed"],
         "owners_pending": status["owners_pending"],
+        "owners_without_login": status["owners_without_login"],
         "counts": {**actions, **risks},
     }
 

@@ -63,7 +63,7 @@ class Obligation(OrgScopedModel):
     how_addressed = models.TextField(blank=True, validators=[reject_nul])
     parties = models.ManyToManyField(InterestedParty, blank=True, related_name="obligations")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
     # The controls that address it: ``controls.Control.obligations`` (reverse name "controls").

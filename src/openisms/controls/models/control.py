@@ -57,7 +57,7 @@ class Control(OrgScopedModel):
         default=ImplementationStatus.NOT_STARTED,
     )  # fmt: skip
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
     target_date = models.DateField(null=True, blank=True)

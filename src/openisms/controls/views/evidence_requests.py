@@ -16,6 +16,7 @@ from openisms.core.access import org_view
 from openisms.core.dates import human_day
 from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
+from openisms.people.identity import display_name
 
 SHOWS = {"open": "Open", "overdue": "Overdue", "mine": "Asked of me", "closed": "Closed"}
 
@@ -64,7 +65,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{req.requested_from.username} was asked for evidence of {req.control.ref} "
+                f"{display_name(req.requested_from)} was asked for evidence of {req.control.ref} "
                 f"by {human_day(req.due_on)}.",
             )
             back = request.POST.get("next", "")

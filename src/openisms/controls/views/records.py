@@ -20,7 +20,8 @@ from openisms.controls.forms import DecisionForm, ImplementationForm
 from openisms.controls.models import Control, ImplementationStatus
 from openisms.controls.services import records as svc
 from openisms.controls.services.setup import ensure_controls
-from openisms.core.access import member_users, org_view
+from openisms.core.access import org_view
+from openisms.people.identity import owner_choices
 from openisms.core.forms import apply_errors
 
 EVIDENCE_TEMPLATE = "controls/evidence_for_control.html"
@@ -63,7 +64,7 @@ def control_list(request: HttpRequest) -> HttpResponse:
             "themes": selectors.THEMES,
             "statuses": ImplementationStatus.choices,
             "applicability": selectors.APPLICABILITY,
-            "owners": member_users(),
+            "owners": owner_choices(),
             "attributes": attribute_choices(),
             "progress": progress,
             "theme_chart": charts.theme_bars(progress),

@@ -51,11 +51,16 @@ class Asset(OrgScopedModel):
     name = models.CharField(max_length=200, validators=[reject_nul])
     type = models.CharField(max_length=12, choices=AssetType.choices)
     description = models.TextField(blank=True, validators=[reject_nul])
+    # A person of the register, or an ISMS role standing as owner (A.5.9 allows a role): at
+    # most one of the two.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner_role = models.ForeignKey(
+        "leadership.IsmsRole", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     custodian = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     location = models.CharField(max_length=200, blank=True, validators=[reject_nul])
     classification = models.ForeignKey(
@@ -79,6 +84,10 @@ class Asset(OrgScopedModel):
         ordering = ["ref"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "ref"], name="asset_ref"),
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=True) | models.Q(owner_role__isnull=True),
+                name="asset_one_owner",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "type"], name="asset_type"),
@@ -88,6 +97,11 @@ class Asset(OrgScopedModel):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.name}"
+
+    @property
+    def owned_by(self) -> object | None:
+        """The owner as shown: the person, else the ISMS role standing as owner."""
+        return self.owner or self.owner_role
 
     def save(self, *args, **kwargs) -> None:
         self.tags = sorted({str(t).strip()[:40] for t in (self.tags or []) if str(t).strip()})

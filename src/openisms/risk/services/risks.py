@@ -104,7 +104,7 @@ def _apply(risk: Risk, data: dict[str, Any]) -> dict[str, Any]:
     if "next_review" in data:
         risk.next_review = data["next_review"] or None
     if "owner" in data:
-        risk.owner = member_user(data["owner"], "owner")
+        risk.owner = resolve_owner(data["owner"], "owner")
     if "threat" in data:
         risk.threat = _own(Threat, data["threat"], "threat")
     if "vulnerability" in data:

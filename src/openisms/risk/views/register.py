@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from openisms.core.access import member_users, org_view
+from openisms.core.access import org_view
+from openisms.people.identity import owner_choices
 from openisms.core.forms import apply_errors
 from openisms.core.permissions import Role
 from openisms.core.services.approvals import approval_status
@@ -123,7 +124,7 @@ def register(request: HttpRequest) -> HttpResponse:
         patch_vary_headers(response, ("HX-Request",))
         return response
     context.update(
-        owners=member_users(),
+        owners=owner_choices(),
         levels=method.ordered_levels(),
         statuses=RiskStatus.choices,
         treatments=Treatment.choices,
