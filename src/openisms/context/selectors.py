@@ -17,8 +17,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from openisms.context.models import ContextIssue, InterestedParty, Obligation, ScopeVersion
 from openisms.context.services import scope as scope_svc
 from openisms.controls.models import Control
-from openisms.risk.models import Risk
 from openisms.people.identity import owner_filter_q
+from openisms.risk.models import Risk
 
 ISSUE_FILTERS = ("kind", "category", "active", "q")
 PARTY_FILTERS = ("kind", "internal", "q")

@@ -26,8 +26,8 @@ from openisms.context.models import Obligation
 from openisms.controls.models import Control, Evidence, ImplementationStatus
 from openisms.core.context import require_org
 from openisms.documents.models import Document
-from openisms.risk.models import Risk
 from openisms.people.identity import owned_by_q, owner_filter_q
+from openisms.risk.models import Risk
 
 THEMES = [
     ("Organizational", "5", 37),

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from openisms.core.models import AuditEntry
 from openisms.documents.models import (
-from openisms.people.identity import owner_filter_q
     Acknowledgement,
     Document,
     DocumentStatus,
     DocumentVersion,
     VersionStatus,
 )
+from openisms.people.identity import owner_filter_q
 
 FILTERS = ("kind", "status", "owner", "overdue", "q")
 DUE_SOON_DAYS = 30

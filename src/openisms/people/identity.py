@@ -99,9 +99,9 @@ def match_people(names: Iterable[str]) -> dict[str, Person | str | None]:
     people = list(owner_choices().select_related("user"))
     users = {
         u.pk: u.username.lower()
-        for u in get_user_model().objects.filter(
-            pk__in=[p.user_id for p in people if p.user_id]
-        ).only("username")
+        for u in get_user_model()
+        .objects.filter(pk__in=[p.user_id for p in people if p.user_id])
+        .only("username")
     }
     hits: dict[str, list[Person]] = {}
     for p in people:
@@ -164,4 +164,5 @@ def owner_filter_q(value: str, field: str = "owner") -> Q:
     try:
         return Q(**{f"{field}_id": uuid.UUID(value)})
     except ValueError:
-        return Q(**{f"{field}__user__username": value}) | Q(**{f"{field}__full_name__iexact": value})
+        by_login = Q(**{f"{field}__user__username": value})
+        return by_login | Q(**{f"{field}__full_name__iexact": value})

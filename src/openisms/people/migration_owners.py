@@ -114,9 +114,13 @@ def operations(
     for name in fields:
         ops.append(
             migrations.AddField(
-                lower, temp[name],
+                lower,
+                temp[name],
                 models.ForeignKey(
-                    "people.Person", on_delete=models.PROTECT, null=True, blank=True,
+                    "people.Person",
+                    on_delete=models.PROTECT,
+                    null=True,
+                    blank=True,
                     related_name="+",
                 ),
             )  # fmt: skip
@@ -125,9 +129,13 @@ def operations(
     for name, final in fields.items():
         ops += [
             migrations.AlterField(
-                lower, name,
+                lower,
+                name,
                 models.ForeignKey(
-                    settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                    settings.AUTH_USER_MODEL,
+                    on_delete=models.PROTECT,
+                    null=True,
+                    blank=True,
                     related_name="+",
                 ),
             ),  # fmt: skip

@@ -70,7 +70,8 @@ class AssetForm(forms.Form):
             kwargs.setdefault("initial", {
                 "name": instance.name, "type": instance.type,
                 "description": instance.description, "owner": instance.owner_id,
-                "owner_role": instance.owner_role_id, "custodian": instance.custodian_id, "location": instance.location,
+                "owner_role": instance.owner_role_id, "custodian": instance.custodian_id,
+                "location": instance.location,
                 "classification": instance.classification_id,
                 "confidentiality": instance.confidentiality, "integrity": instance.integrity,
                 "availability": instance.availability,

@@ -8,10 +8,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from openisms.people.identity import owned_by_q, owner_filter_q
 from openisms.risk.models import Asset, Risk, TreatmentAction
 from openisms.risk.models.treatment import OPEN_ACTION_STATUSES
 from openisms.risk.services import methodology as methods
-from openisms.people.identity import owned_by_q, owner_filter_q
 
 RISK_FILTERS = (
     "owner", "level", "residual_level", "status", "asset", "control", "treatment", "kind", "q",

@@ -14,10 +14,14 @@ class Migration(migrations.Migration):
 
     operations = [
         *operations(
-            "context", "Obligation",
+            "context",
+            "Obligation",
             {
                 "owner": models.ForeignKey(
-                    "people.Person", on_delete=models.PROTECT, null=True, blank=True,
+                    "people.Person",
+                    on_delete=models.PROTECT,
+                    null=True,
+                    blank=True,
                     related_name="+",
                 )
             },

@@ -3,7 +3,6 @@ ISMS addresses it. Legal, regulatory and contractual entries later justify SoA d
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 

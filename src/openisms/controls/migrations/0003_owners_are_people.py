@@ -20,19 +20,21 @@ class Migration(migrations.Migration):
 
     operations = [
         *operations(
-            "controls", "Control", {"owner": person()},
+            "controls",
+            "Control",
+            {"owner": person()},
             [models.Index(fields=["organisation", "owner"], name="control_owner")],
         ),  # fmt: skip
         *operations(
-            "controls", "Evidence", {"owner": person()},
+            "controls",
+            "Evidence",
+            {"owner": person()},
             [models.Index(fields=["organisation", "owner"], name="evidence_owner")],
         ),  # fmt: skip
         *operations(
-            "controls", "EvidenceRequest", {"requested_from": person(null=False)},
-            [
-                models.Index(
-                    fields=["organisation", "requested_from", "status"], name="evreq_who"
-                )
-            ],
+            "controls",
+            "EvidenceRequest",
+            {"requested_from": person(null=False)},
+            [models.Index(fields=["organisation", "requested_from", "status"], name="evreq_who")],
         ),  # fmt: skip
     ]

@@ -12,7 +12,6 @@ requirements register, the control page and the SoA all read and write the same 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 

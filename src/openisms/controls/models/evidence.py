@@ -77,9 +77,7 @@ class EvidenceRequest(OrgScopedModel):
     control = models.ForeignKey(
         "controls.Control", on_delete=models.CASCADE, related_name="evidence_requests"
     )
-    requested_from = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="+"
-    )
+    requested_from = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",

@@ -24,9 +24,8 @@ from openisms.core import uploads
 from openisms.core.context import require_org
 from openisms.core.models.sequence import next_ref
 from openisms.core.validation import as_date, clean_text
+from openisms.people.identity import owner_filter_q, resolve_owner
 from openisms.risk.models import Risk
-from openisms.people.identity import resolve_owner
-from openisms.people.identity import owner_filter_q
 
 EXTENSIONS = {
     "pdf": "pdf", "png": "png", "jpg": "jpeg", "jpeg": "jpeg", "docx": "docx", "xlsx": "xlsx",

@@ -19,9 +19,9 @@ from openisms.catalogue.selectors import annex_a_controls
 from openisms.controls.models import Control, ImplementationStatus
 from openisms.controls.services.setup import OWN_ORDER
 from openisms.core.context import require_org
-from openisms.people.identity import is_owner, resolve_owner
 from openisms.core.models.sequence import next_ref
 from openisms.core.permissions import can
+from openisms.people.identity import is_owner, resolve_owner
 
 DECISION_FIELDS = ("applicable", "exclusion_justification", "business_need", "obligations")
 IMPLEMENTATION_FIELDS = ("status", "target_date", "implementation", "documents")

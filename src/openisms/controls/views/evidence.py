@@ -16,10 +16,9 @@ from openisms.controls.models import Evidence, EvidenceKind, EvidenceRequest, Re
 from openisms.controls.services import evidence as svc
 from openisms.controls.services import requests as req_svc
 from openisms.core.access import org_view
-from openisms.people.identity import owner_choices
 from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
-from openisms.people.identity import person_for
+from openisms.people.identity import owner_choices, person_for
 
 FILTERS = ("kind", "control", "owner", "validity", "q")
 KIND_LABELS = {"file": "Upload a file", "link": "Add a link", "note": "Write a note"}

@@ -21,8 +21,8 @@ from openisms.controls.models import Control, ImplementationStatus
 from openisms.controls.services import records as svc
 from openisms.controls.services.setup import ensure_controls
 from openisms.core.access import org_view
-from openisms.people.identity import owner_choices
 from openisms.core.forms import apply_errors
+from openisms.people.identity import owner_choices
 
 EVIDENCE_TEMPLATE = "controls/evidence_for_control.html"
 

@@ -20,7 +20,9 @@ class Migration(migrations.Migration):
 
     operations = [
         *operations(
-            "documents", "Document", {"owner": person(null=False), "reviewer": person()},
+            "documents",
+            "Document",
+            {"owner": person(null=False), "reviewer": person()},
             [models.Index(fields=["organisation", "owner"], name="document_owner")],
         ),  # fmt: skip
     ]

@@ -21,13 +21,13 @@ from openisms.core.services.lookups import own as _own
 from openisms.core.validation import clean_text
 from openisms.documents import policy_templates
 from openisms.documents.models import (
-from openisms.people.identity import is_owner, resolve_owner
     Document,
     DocumentKind,
     DocumentStatus,
     DocumentVersion,
     VersionStatus,
 )
+from openisms.people.identity import is_owner, resolve_owner
 
 APPROVAL_KIND = "document"
 MAX_REVIEW_MONTHS = 60

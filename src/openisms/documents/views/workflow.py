@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
-from openisms.people.identity import owner_choices, person_for
 from openisms.core.dates import human_day
 from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
@@ -36,6 +35,7 @@ from openisms.documents.models import (
 )
 from openisms.documents.services import documents as svc
 from openisms.documents.services.versions import approval_of
+from openisms.people.identity import owner_choices, person_for
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:

@@ -21,21 +21,31 @@ class Migration(migrations.Migration):
 
     operations = [
         *operations(
-            "risk", "Asset", {"owner": person(), "custodian": person()},
+            "risk",
+            "Asset",
+            {"owner": person(), "custodian": person()},
             [models.Index(fields=["organisation", "owner"], name="asset_owner")],
         ),  # fmt: skip
         *operations(
-            "risk", "Risk", {"owner": person()},
+            "risk",
+            "Risk",
+            {"owner": person()},
             [models.Index(fields=["organisation", "owner"], name="risk_owner")],
         ),  # fmt: skip
         *operations(
-            "risk", "TreatmentAction", {"owner": person()},
+            "risk",
+            "TreatmentAction",
+            {"owner": person()},
             [models.Index(fields=["organisation", "owner"], name="action_owner")],
         ),  # fmt: skip
         migrations.AddField(
-            "asset", "owner_role",
+            "asset",
+            "owner_role",
             models.ForeignKey(
-                "leadership.IsmsRole", on_delete=models.PROTECT, null=True, blank=True,
+                "leadership.IsmsRole",
+                on_delete=models.PROTECT,
+                null=True,
+                blank=True,
                 related_name="+",
             ),
         ),  # fmt: skip

@@ -17,9 +17,9 @@ from openisms.core.models import Approval
 from openisms.core.models.audit import canonical_json
 from openisms.core.services.approvals import ApprovalRefused, decide
 from openisms.core.validation import clean_text
-from openisms.risk.models import ActionStatus, Risk, TreatmentAction, TreatmentPlan
 from openisms.people.identity import display_name, owned_by_q, resolve_owner
 from openisms.people.models import Person
+from openisms.risk.models import ActionStatus, Risk, TreatmentAction, TreatmentPlan
 
 PLAN_APPROVAL = "treatment_plan"
 PLAN_OWNER_SIGNOFF = "treatment_plan_owner"
@@ -88,8 +88,10 @@ def plan_content() -> list[dict[str, Any]]:
     )
     for risk_id, title, owner, due, status in rows:
         actions.setdefault(risk_id, []).append([title, owner, str(due), status])
-    risks = treated.annotate(who=_owner_key()).order_by("ref").values_list(
-        "pk", "ref", "treatment", "who", "residual_likelihood", "residual_impact"
+    risks = (
+        treated.annotate(who=_owner_key())
+        .order_by("ref")
+        .values_list("pk", "ref", "treatment", "who", "residual_likelihood", "residual_impact")
     )
     return [
         {

@@ -11,8 +11,8 @@ from django.db import transaction
 from openisms.core.context import require_org
 from openisms.core.models.sequence import next_ref
 from openisms.core.validation import clean_text
-from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle
 from openisms.people.identity import resolve_owner
+from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle
 from openisms.risk.services.risks import _own
 
 TEXT = ("name", "description", "location")

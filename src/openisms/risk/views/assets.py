@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
-from openisms.people.identity import owner_choices
 from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
+from openisms.people.identity import owner_choices
 from openisms.risk import selectors
 from openisms.risk.forms_assets import AssetForm
 from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle

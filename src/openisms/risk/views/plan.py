@@ -17,10 +17,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
-from openisms.people.identity import owner_choices
 from openisms.core.forms import apply_errors
 from openisms.core.validation import clean_text
 from openisms.core.views.pagination import paginate
+from openisms.people.identity import owner_choices
 from openisms.risk import gantt, selectors, validation
 from openisms.risk.forms_risk import ActionForm
 from openisms.risk.models import ActionStatus, Risk, TreatmentAction

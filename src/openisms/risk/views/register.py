@@ -14,12 +14,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from openisms.core.access import org_view
-from openisms.people.identity import owner_choices
 from openisms.core.forms import apply_errors
 from openisms.core.permissions import Role
 from openisms.core.services.approvals import approval_status
 from openisms.core.validation import clean_text
 from openisms.core.views.pagination import paginate
+from openisms.people.identity import owner_choices
 from openisms.risk import charts, selectors
 from openisms.risk.forms_risk import RiskForm, annex_a_controls
 from openisms.risk.models import (
