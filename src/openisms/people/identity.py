@@ -57,6 +57,13 @@ def person_for(user: Any, org: Any = None, *, create: bool = False) -> Person | 
     return found
 
 
+def ensure_person(membership: Membership) -> None:
+    """A member who may own things has a person in the register (created from the login's
+    name and e-mail on joining), so every owner picker, import and API finds them."""
+    if membership.role not in READ_ONLY_ROLES:
+        person_for(membership.user, membership.organisation, create=True)
+
+
 def owned_by_q(user: Any, field: str = "owner") -> Q:
     """Records whose ``field`` is the person linked to ``user`` ("My risks", "controls I own")."""
     if user is None or not getattr(user, "is_authenticated", True):
@@ -84,7 +91,16 @@ def owner_choices(current: Iterable[Any] = ()) -> QuerySet[Person]:
     return Person.objects.filter(may | Q(pk__in=keep)).order_by("full_name")
 
 
+def vouch(person: Person) -> Person:
+    """Mark a person read from ``owner_choices`` as eligible, so services do not ask again
+    (imports of thousands of rows would pay one query per row otherwise)."""
+    person._may_own = True  # noqa: SLF001
+    return person
+
+
 def _eligible(person: Person, field: str) -> Person:
+    if getattr(person, "_may_own", False):
+        return person
     if not owner_choices().filter(pk=person.pk).exists():
         raise ValidationError({field: f"{person.full_name} may not own records here."})
     return person
@@ -96,7 +112,7 @@ def match_people(names: Iterable[str]) -> dict[str, Person | str | None]:
     wanted = {n.strip().lower(): n for n in names if n and n.strip()}
     if not wanted:
         return {}
-    people = list(owner_choices().select_related("user"))
+    people = [vouch(p) for p in owner_choices().select_related("user")]
     users = {
         u.pk: u.username.lower()
         for u in get_user_model()

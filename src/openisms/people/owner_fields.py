@@ -14,7 +14,7 @@ from openisms.people.models import Person
 
 class OwnerChoiceField(forms.ModelChoiceField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Person.objects.none())
+        kwargs.setdefault("queryset", Person.unscoped.none())
         kwargs.setdefault("required", False)
         kwargs.setdefault("empty_label", "— nobody yet —")
         kwargs.setdefault(

@@ -36,7 +36,7 @@ class AssetForm(forms.Form):
         label="Owner", help_text="Accountable for the asset and its protection (A.5.9)."
     )
     owner_role = forms.ModelChoiceField(
-        queryset=IsmsRole.objects.none(), required=False, label="…or an ISMS role as owner",
+        queryset=IsmsRole.unscoped.none(), required=False, label="…or an ISMS role as owner",
         empty_label="— no role —",
         help_text="A role may stand as owner instead of a person (e.g. Head of IT).",
     )  # fmt: skip

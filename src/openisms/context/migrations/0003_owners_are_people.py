@@ -8,7 +8,7 @@ from openisms.people.migration_owners import operations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0001_initial"),
+        ("people", "0002_people_for_members"),
         ("context", "0002_controls_link_once"),
     ]
 

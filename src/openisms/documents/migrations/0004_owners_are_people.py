@@ -14,7 +14,7 @@ def person(null: bool = True) -> models.ForeignKey:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0001_initial"),
+        ("people", "0002_people_for_members"),
         ("documents", "0003_controls_link_once"),
     ]
 

@@ -23,6 +23,7 @@ from django.db.models import Prefetch
 from openisms.core.context import require_org
 from openisms.core.models.sequence import next_number, reserve_at_least
 from openisms.leadership.models import IsmsRole
+from openisms.people.identity import vouch
 from openisms.people.services.staff import create_person
 from openisms.risk.io import columns as C
 from openisms.risk.io.reader import Table
@@ -425,7 +426,7 @@ def _execute(
 def _create_owners(plans: list[Planned], names: list[str]) -> None:
     """Create each missing owner once, as a person without a login, and put them in the rows
     (names left unresolved are already the report's one problem: the rows go without them)."""
-    created = {n.lower(): create_person({"full_name": n}) for n in names}
+    created = {n.lower(): vouch(create_person({"full_name": n})) for n in names}
     for plan in plans:
         for name in ("owner", "custodian"):
             value = plan.data.get(name)

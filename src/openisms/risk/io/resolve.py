@@ -17,7 +17,7 @@ from openisms.catalogue.models import Requirement
 from openisms.core.context import require_org
 from openisms.core.exports import ESCAPED
 from openisms.leadership.models import IsmsRole
-from openisms.people.identity import owner_choices
+from openisms.people.identity import owner_choices, vouch
 from openisms.risk.io import columns as C
 from openisms.risk.io.reader import Formula
 from openisms.risk.models import Asset, ClassificationLevel, Risk, Threat, Vulnerability
@@ -56,7 +56,7 @@ class Lookups:
         # login username, case-insensitive. Names nobody has are collected once (``unknown``)
         # for the report instead of failing each row; ``owner_choices`` (from the mapping's
         # ``owners:`` entries) says to create them ("create") or which person stands for one.
-        people = list(owner_choices().select_related("user"))
+        people = [vouch(p) for p in owner_choices().select_related("user")]
         index: dict[str, dict[Any, Any]] = {}
         for p in people:
             login = p.user.username.lower() if p.user_id else ""

@@ -15,7 +15,7 @@ def person(null: bool = True) -> models.ForeignKey:
 class Migration(migrations.Migration):
     dependencies = [
         ("leadership", "0002_initial"),
-        ("people", "0001_initial"),
+        ("people", "0002_people_for_members"),
         ("risk", "0002_imported_acceptance"),
     ]
 

@@ -65,7 +65,8 @@ def create_asset(data: dict[str, Any], *, ref: str | None = None) -> Asset:
     asset = Asset(organisation=org, type=data.get("type") or AssetType.INFORMATION)
     deps = _apply(asset, data)
     asset.ref = ref or next_ref(org, "A")
-    asset.full_clean(exclude=["organisation", "depends_on"])
+    # owner_role: _set_owner keeps "a person or a role" (the check would cost a query per row)
+    asset.full_clean(exclude=["organisation", "depends_on", "owner_role"])
     asset.save()
     if deps is not None:
         asset.depends_on.set(deps)
@@ -75,7 +76,8 @@ def create_asset(data: dict[str, Any], *, ref: str | None = None) -> Asset:
 @transaction.atomic
 def update_asset(asset: Asset, data: dict[str, Any]) -> Asset:
     deps = _apply(asset, data)
-    asset.full_clean(exclude=["organisation", "depends_on"])
+    # owner_role: _set_owner keeps "a person or a role" (the check would cost a query per row)
+    asset.full_clean(exclude=["organisation", "depends_on", "owner_role"])
     asset.save()
     if deps is not None:
         asset.depends_on.set(deps)
