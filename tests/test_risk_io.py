@@ -367,7 +367,11 @@ def test_cli_mapping(org_a, tmp_path):
     assert "1 created" in out.getvalue()
     with org_context(org_a):
         asset = Asset.objects.get()
-        assert (asset.name, asset.owner.user.username, asset.confidentiality) == ("Payroll", "ann", 4)
+        assert (asset.name, asset.owner.user.username, asset.confidentiality) == (
+            "Payroll",
+            "ann",
+            4,
+        )
     with pytest.raises(CommandError, match="not a column"):
         call_command("import", "assets", str(path), "--org", "alpha", "--map", "Notes=colour")
 
