@@ -33,12 +33,12 @@ def people_for_logins(apps: Any, pairs: Iterable[tuple[Any, int]]) -> dict[tuple
     orgs = {org for org, _ in pairs}
     found = {
         (org, user): pk
-        for org, user, pk in Person.objects.filter(
+        for org, user, pk in Person._base_manager.filter(
             organisation_id__in=orgs, user_id__isnull=False
         ).values_list("organisation_id", "user_id", "pk")
     }
     missing = [p for p in pairs if p not in found]
-    users = User.objects.in_bulk({user for _, user in missing})
+    users = User._base_manager.in_bulk({user for _, user in missing})
     new = []
     for org, user_id in sorted(missing, key=str):
         user = users[user_id]
@@ -48,7 +48,7 @@ def people_for_logins(apps: Any, pairs: Iterable[tuple[Any, int]]) -> dict[tuple
         )  # fmt: skip
         new.append(person)
         found[(org, user_id)] = person.pk
-    Person.objects.bulk_create(new)
+    Person._base_manager.bulk_create(new)
     return found
 
 
@@ -61,7 +61,7 @@ def _user_model_label() -> str:
 def map_owners(apps: Any, app_label: str, model_name: str, fields: dict[str, str]) -> None:
     """Fill each new person field (value) from the login field (key) on ``app_label.model_name``."""
     Model = apps.get_model(app_label, model_name)
-    rows = list(Model.objects.values_list("pk", "organisation_id", *[f"{f}_id" for f in fields]))
+    rows = list(Model._base_manager.values_list("pk", "organisation_id", *[f"{f}_id" for f in fields]))
     pairs = {(r[1], u) for r in rows for u in r[2:] if u is not None}
     people = people_for_logins(apps, pairs)
     for row in rows:
@@ -71,20 +71,20 @@ def map_owners(apps: Any, app_label: str, model_name: str, fields: dict[str, str
             if user is not None
         }
         if values:
-            Model.objects.filter(pk=row[0]).update(**values)
+            Model._base_manager.filter(pk=row[0]).update(**values)
 
 
 def unmap_owners(apps: Any, app_label: str, model_name: str, fields: dict[str, str]) -> None:
     """Backwards: the login of each person field; people without a login leave it empty."""
     Model = apps.get_model(app_label, model_name)
     Person = apps.get_model("people", "Person")
-    logins = dict(Person.objects.exclude(user=None).values_list("pk", "user_id"))
-    for row in Model.objects.values_list("pk", *[f"{new}_id" for new in fields.values()]):
+    logins = dict(Person._base_manager.exclude(user=None).values_list("pk", "user_id"))
+    for row in Model._base_manager.values_list("pk", *[f"{new}_id" for new in fields.values()]):
         values = {
             f"{old}_id": logins.get(pid) for old, pid in zip(fields, row[1:], strict=True) if pid
         }
         if values:
-            Model.objects.filter(pk=row[0]).update(**values)
+            Model._base_manager.filter(pk=row[0]).update(**values)
 
 
 def operations(
