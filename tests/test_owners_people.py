@@ -229,7 +229,8 @@ def test_cli_import_lists_unknown_owners_once_and_creates_them_on_request(
         people = {p.full_name: p for p in Person.objects.filter(full_name__in=TITLES)}
         assert set(people) == set(TITLES) and all(p.user is None for p in people.values())
         assert {a.owner.full_name for a in Asset.objects.select_related("owner")} == set(TITLES)
-    # Imported again: the names now resolve to those people; nothing new is created.
+    # Another file with the same owners: the names now resolve to those people.
+    path.write_bytes(register_file("Laptop"))
     call_command("import", "assets", str(path), "--org", "alpha", *MAP, stdout=io.StringIO())
     assert Person.unscoped.filter(full_name__in=TITLES).count() == 3
 
