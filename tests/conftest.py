@@ -121,6 +121,8 @@ def person_of(user, org=None):
     created from the login when the membership gave it none (auditors, viewers)."""
     from openisms.people.models import Person
 
+    if user is None or isinstance(user, Person):
+        return user
     found = Person.unscoped.filter(user=user)
     if org is not None:
         found = found.filter(organisation=org)

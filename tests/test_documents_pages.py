@@ -16,7 +16,7 @@ from openisms.core.permissions import Role, can
 from openisms.documents import policy_templates
 from openisms.documents.models import Document, DocumentVersion
 from openisms.documents.services import versions
-from tests.conftest import login
+from tests.conftest import login, person_of
 from tests.test_documents_workflow import (
     AU,
     OW,
@@ -213,7 +213,9 @@ def test_register_filters(org_a, members_a):
         published_document(members_a, title="Backup policy", kind="topic_policy")
         late, _ = published_document(members_a, title="Late standard", kind="standard")
         Document.objects.filter(pk=late.pk).update(next_review=dt.date(2020, 1, 1))
-        make_document(members_a, title="Draft procedure", kind="procedure", owner=members_a[C])
+        make_document(
+            members_a, title="Draft procedure", kind="procedure", owner=person_of(members_a[C])
+        )
     client = login(members_a[V])
 
     def titles(query: str) -> set[str]:
@@ -223,7 +225,7 @@ def test_register_filters(org_a, members_a):
     assert titles("") == {"Backup policy", "Late standard", "Draft procedure"}
     assert titles("kind=standard") == {"Late standard"}
     assert titles("status=draft") == {"Draft procedure"}
-    assert titles("owner=a-contributor") == {"Draft procedure"}
+    assert titles("owner=person_of(a)-contributor") == {"Draft procedure"}
     assert titles("overdue=1") == {"Late standard"}
     assert titles("q=backup") == {"Backup policy"}
     assert titles("q=DOC-0002") == {"Late standard"}
@@ -243,7 +245,7 @@ def bulk_documents(org, owner, n: int, start: int = 0) -> None:
                 ref=f"BULK-{i:05d}",
                 title=f"Bulk document {i}",
                 kind="procedure",
-                owner=owner,
+                owner=person_of(owner),
                 status="published",
                 next_review=today + dt.timedelta(days=i % 400 - 30),
                 latest_version_id=vid,

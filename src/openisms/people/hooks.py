@@ -24,7 +24,3 @@ def register() -> None:
     from openisms.people import exports
 
     exports.register()
-    from openisms.core.services import organisations
-    from openisms.people.identity import ensure_person
-
-    organisations.MEMBERSHIP_SAVED.append(ensure_person)

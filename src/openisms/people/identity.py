@@ -57,11 +57,20 @@ def person_for(user: Any, org: Any = None, *, create: bool = False) -> Person | 
     return found
 
 
-def ensure_person(membership: Membership) -> None:
-    """A member who may own things has a person in the register (created from the login's
-    name and e-mail on joining), so every owner picker, import and API finds them."""
-    if membership.role not in READ_ONLY_ROLES:
-        person_for(membership.user, membership.organisation, create=True)
+def ensure_member_people(org: Any) -> None:
+    """Members who may own things get their person in the register (from the login's name and
+    e-mail) the first time owners are offered, so pickers, imports and the API find them. One
+    query when everyone has theirs already."""
+    linked = Person.unscoped.filter(organisation=org, user__isnull=False).values("user_id")
+    missing = (
+        Membership.objects.active()
+        .filter(organisation=org)
+        .exclude(role__in=READ_ONLY_ROLES)
+        .exclude(user_id__in=linked)
+        .select_related("user")
+    )
+    for membership in missing:
+        person_for(membership.user, org, create=True)
 
 
 def owned_by_q(user: Any, field: str = "owner") -> Q:
@@ -86,6 +95,7 @@ def owner_choices(current: Iterable[Any] = ()) -> QuerySet[Person]:
     """People who may own something: active people of the register whose login (if any) is not
     an auditor or viewer of the organisation; ``current`` owners stay selectable."""
     org = require_org()
+    ensure_member_people(org)
     may = Q(is_active=True) & ~Q(user_id__in=_read_only_logins(org))
     keep = [getattr(c, "pk", c) for c in current if c]
     return Person.objects.filter(may | Q(pk__in=keep)).order_by("full_name")

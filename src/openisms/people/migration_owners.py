@@ -6,7 +6,8 @@ document owner and reviewer, requirement owner) pointed at logins. The migration
 ``people.Person`` beside each, fill it with the organisation's person linked to that login
 (``people_for_logins``: created from the login's full name and e-mail where the register has
 none; a person is unique per (organisation, login)), then drop the login field and take its name.
-Nothing here imports the live models: ``apps`` is the migration state.
+Nothing here imports the live models: ``apps`` is the migration state. ``_base_manager`` is a
+plain manager there and the unscoped one on live models (the tests pass the live registry).
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def _user_model_label() -> str:
 def map_owners(apps: Any, app_label: str, model_name: str, fields: dict[str, str]) -> None:
     """Fill each new person field (value) from the login field (key) on ``app_label.model_name``."""
     Model = apps.get_model(app_label, model_name)
-    rows = list(Model._base_manager.values_list("pk", "organisation_id", *[f"{f}_id" for f in fields]))
+    columns = [f"{f}_id" for f in fields]
+    rows = list(Model._base_manager.values_list("pk", "organisation_id", *columns))
     pairs = {(r[1], u) for r in rows for u in r[2:] if u is not None}
     people = people_for_logins(apps, pairs)
     for row in rows:

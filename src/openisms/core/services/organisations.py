@@ -22,8 +22,6 @@ INVITATION_VALIDITY = dt.timedelta(days=14)
 
 # Domain apps append callables that set up a new organisation (e.g. seed libraries).
 ORGANISATION_CREATED: list[Callable[[Organisation], None]] = []
-# ... and callables told of each membership given or changed (people: a login's person).
-MEMBERSHIP_SAVED: list[Callable[[Membership], None]] = []
 DEFAULT_AUDITOR_ACCESS = dt.timedelta(days=90)
 
 
@@ -74,8 +72,6 @@ def set_membership(
         membership.role = role
         membership.expires_at = expires_at
         membership.save()
-        for hook in MEMBERSHIP_SAVED:
-            hook(membership)
     return membership
 
 
