@@ -155,8 +155,8 @@ def plan_data(org_a, members_a):
     manager, contributor = members_a[Role.ISMS_MANAGER], members_a[Role.CONTRIBUTOR]
     risk = add_risk(org_a, manager, title="Phishing", owner=person_of(contributor))
     made = {
-        "late": add_action(org_a, manager, risk, title="Phishing drill", owner=person_of(contributor),
-                           due_date=TODAY - dt.timedelta(days=3)),
+        "late": add_action(org_a, manager, risk, title="Phishing drill",
+                           owner=person_of(contributor), due_date=TODAY - dt.timedelta(days=3)),
         "next": add_action(org_a, manager, risk, title="Mail filter",
                            due_date=TODAY + dt.timedelta(days=30), status="in_progress"),
         "xss": add_action(org_a, manager, risk, title="<script>alert(1)</script>",

@@ -164,8 +164,8 @@ def test_accepted_with_a_lower_residual_and_no_treatment_warns(ctx):
     TreatmentAction.objects.filter(pk=action.pk).update(status="cancelled")
     assert "accepted_unexplained" in codes(risk.ref)
     # The same score before and after: nothing to explain.
-    same = scored("Flood", owner=person_of(ctx[Role.CONTRIBUTOR]), inherent_likelihood=2, inherent_impact=2,
-                  residual_likelihood=2, residual_impact=2)  # fmt: skip
+    same = scored("Flood", owner=person_of(ctx[Role.CONTRIBUTOR]), inherent_likelihood=2,
+                  inherent_impact=2, residual_likelihood=2, residual_impact=2)  # fmt: skip
     risk_service.accept_risk(same, user=approver)
     assert "accepted_unexplained" not in codes(same.ref)
 

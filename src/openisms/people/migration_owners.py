@@ -96,9 +96,9 @@ def operations(
     indexes: Iterable[Any] = (),
 ) -> list[Any]:
     """The steps that move ``fields`` (name → final ``ForeignKey`` to ``people.Person``) from
-    logins to people on one model: drop the owner indexes, add ``<name>_person``, map, make the
-    old field nullable (so the way back can refill it), drop it, take its name, restore the final
-    definition and the indexes."""
+    logins to people on one model: drop the owner indexes, add ``<name>_person``, make the old
+    field optional, map, drop the old field, take its name, restore the final definition and the
+    indexes."""
     from django.conf import settings
     from django.db import migrations, models
 
@@ -111,36 +111,26 @@ def operations(
     def backward(apps: Any, schema_editor: Any) -> None:
         unmap_owners(apps, app_label, model_name, temp)
 
+    def person_fk() -> Any:
+        return models.ForeignKey(
+            "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        )
+
+    def optional_login() -> Any:
+        return models.ForeignKey(
+            settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+            related_name="+",
+        )  # fmt: skip
+
     indexes = list(indexes)
     ops: list[Any] = [migrations.RemoveIndex(lower, i.name) for i in indexes]
-    for name in fields:
-        ops.append(
-            migrations.AddField(
-                lower,
-                temp[name],
-                models.ForeignKey(
-                    "people.Person",
-                    on_delete=models.PROTECT,
-                    null=True,
-                    blank=True,
-                    related_name="+",
-                ),
-            )  # fmt: skip
-        )
+    ops += [migrations.AddField(lower, temp[name], person_fk()) for name in fields]
+    # The old field becomes optional before the mapping: going back, the logins are filled in
+    # before the field is required again.
+    ops += [migrations.AlterField(lower, name, optional_login()) for name in fields]
     ops.append(migrations.RunPython(forward, backward, elidable=False))
     for name, final in fields.items():
         ops += [
-            migrations.AlterField(
-                lower,
-                name,
-                models.ForeignKey(
-                    settings.AUTH_USER_MODEL,
-                    on_delete=models.PROTECT,
-                    null=True,
-                    blank=True,
-                    related_name="+",
-                ),
-            ),  # fmt: skip
             migrations.RemoveField(lower, name),
             migrations.RenameField(lower, temp[name], name),
             migrations.AlterField(lower, name, final),
