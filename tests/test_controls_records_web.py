@@ -101,7 +101,7 @@ def test_decision_and_implementation_forms(org_a, members_a):
                      "target_date": "2031-01-31", "implementation": "Policy set"})  # fmt: skip
     assert r.status_code == 302
     d.refresh_from_db()
-    assert d.owner == members_a[Role.CONTRIBUTOR] and str(d.target_date) == "2031-01-31"
+    assert d.owner.user == members_a[Role.CONTRIBUTOR] and str(d.target_date) == "2031-01-31"
 
 
 def test_page_permissions(org_a, members_a):
@@ -121,7 +121,7 @@ def test_page_permissions(org_a, members_a):
     assert r.status_code == 302
     mine.refresh_from_db()
     # The owner field is not the contributor's to change: it is ignored on their form.
-    assert mine.status == "partial" and mine.owner == members_a[Role.CONTRIBUTOR]
+    assert mine.status == "partial" and mine.owner.user == members_a[Role.CONTRIBUTOR]
     body = contributor.get(PAGE + "mine/").content.decode()
     assert "A.5.1" in body and "A.5.2<" not in body
 
@@ -258,7 +258,7 @@ def grow(org, owner, n: int) -> None:
             for i, o in enumerate(obligations)
         ])  # fmt: skip
         for c in controls[:20]:
-            c.owner = owner
+            c.owner = person_of(owner)
         Control.objects.bulk_update(controls[:20], ["owner"])
 
 
