@@ -129,7 +129,7 @@ def test_request_pages_lifecycle(org_a, members_a, media):
     due = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
     response = client.post(
         f"{BASE}/evidence-requests/new/",
-        {"control": control.pk, "requested_from": contributor.pk, "due_on": due,
+        {"control": control.pk, "requested_from": person_of(contributor).pk, "due_on": due,
          "next": f"{BASE}/evidence-requests/?show=open"},
     )  # fmt: skip
     assert response.status_code == 302 and response["Location"].endswith("?show=open")

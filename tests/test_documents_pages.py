@@ -142,7 +142,7 @@ def test_metadata_edit_page(org_a, members_a):
     url = f"/o/alpha/documents/{doc.pk}/edit/"
     assert login(members_a[V]).get(url).status_code == 403
     response = login(members_a[C]).post(url, {
-        "title": "Access policy", "kind": "policy", "owner": members_a[C].pk,
+        "title": "Access policy", "kind": "policy", "owner": person_of(members_a[C]).pk,
         "approver": members_a[A].pk, "review_months": 6, "controls": ["A.5.15"],
         "distribution": [p.pk],
     })  # fmt: skip
@@ -159,7 +159,7 @@ def test_metadata_edit_page(org_a, members_a):
         {
             "title": "x",
             "kind": "policy",
-            "owner": members_a[C].pk,
+            "owner": person_of(members_a[C]).pk,
             "approver": members_a[C].pk,
             "review_months": 6,
         },
@@ -185,7 +185,7 @@ def test_new_from_template_page(org_a, members_a):
                           follow=True)  # fmt: skip
     assert "Choose one of the listed templates" in unknown.content.decode()
     blank = client.post("/o/alpha/documents/new/", {
-        "title": "Incident response plan", "kind": "plan", "owner": members_a[M].pk,
+        "title": "Incident response plan", "kind": "plan", "owner": person_of(members_a[M]).pk,
         "review_months": 12, "content": "# Plan", "change_summary": "",
     })  # fmt: skip
     assert blank.status_code == 302
