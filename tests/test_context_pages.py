@@ -119,7 +119,8 @@ def test_party_lists_its_requirements_and_requirement_form_validates(members_a, 
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     response = client.post(f"{BASE}/requirements/new/", {
         "title": "Insurance conditions", "source": "contract", "reference": "Policy §4",
-        "owner": str(person_of(members_a[Role.CONTRIBUTOR]).pk), "parties": [str(records["party"].pk)],
+        "owner": str(person_of(members_a[Role.CONTRIBUTOR]).pk),
+        "parties": [str(records["party"].pk)],
         "is_active": "on",
     })  # fmt: skip
     assert response.status_code == 302

@@ -91,11 +91,13 @@ def _read_only_logins(org: Any) -> QuerySet:
     return Membership.objects.filter(organisation=org, role__in=READ_ONLY_ROLES).values("user_id")
 
 
-def owner_choices(current: Iterable[Any] = ()) -> QuerySet[Person]:
+def owner_choices(current: Iterable[Any] = (), *, ensure: bool = True) -> QuerySet[Person]:
     """People who may own something: active people of the register whose login (if any) is not
-    an auditor or viewer of the organisation; ``current`` owners stay selectable."""
+    an auditor or viewer of the organisation; ``current`` owners stay selectable. List filters
+    pass ``ensure=False`` (they only list people who may already own something)."""
     org = require_org()
-    ensure_member_people(org)
+    if ensure:
+        ensure_member_people(org)
     may = Q(is_active=True) & ~Q(user_id__in=_read_only_logins(org))
     keep = [getattr(c, "pk", c) for c in current if c]
     return Person.objects.filter(may | Q(pk__in=keep)).order_by("full_name")

@@ -41,7 +41,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "kinds": EvidenceKind.choices,
-            "owners": owner_choices(),
+            "owners": owner_choices(ensure=False),
             "empty": not page.object_list and not any(filters.values()),
             "can_upload": access.can("evidence.upload"),
             "can_export": access.can("records.export"),

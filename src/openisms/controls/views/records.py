@@ -64,7 +64,7 @@ def control_list(request: HttpRequest) -> HttpResponse:
             "themes": selectors.THEMES,
             "statuses": ImplementationStatus.choices,
             "applicability": selectors.APPLICABILITY,
-            "owners": owner_choices(),
+            "owners": owner_choices(ensure=False),
             "attributes": attribute_choices(),
             "progress": progress,
             "theme_chart": charts.theme_bars(progress),

@@ -60,7 +60,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "kinds": DocumentKind.choices,
             "statuses": DocumentStatus.choices,
-            "owners": owner_choices(),
+            "owners": owner_choices(ensure=False),
         }
     )
     return render(request, "documents/register.html", context)

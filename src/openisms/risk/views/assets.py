@@ -49,7 +49,7 @@ def assets(request: HttpRequest) -> HttpResponse:
         {
             "types": AssetType.choices,
             "lifecycles": Lifecycle.choices,
-            "owners": owner_choices(),
+            "owners": owner_choices(ensure=False),
             "classifications": ClassificationLevel.objects.order_by("order"),
         }
     )

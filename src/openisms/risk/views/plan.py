@@ -143,7 +143,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "sorts": [("due", "Due date"), ("risk", "Risk"), ("owner", "Owner"), ("status", "Status")],
         "statuses": ActionStatus.choices,
-        "owners": owner_choices(),
+        "owners": owner_choices(ensure=False),
         "status": status,
         "today": timezone.localdate(),
         "overdue_total": selectors.overdue_count(),

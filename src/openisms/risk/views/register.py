@@ -124,7 +124,7 @@ def register(request: HttpRequest) -> HttpResponse:
         patch_vary_headers(response, ("HX-Request",))
         return response
     context.update(
-        owners=owner_choices(),
+        owners=owner_choices(ensure=False),
         levels=method.ordered_levels(),
         statuses=RiskStatus.choices,
         treatments=Treatment.choices,
