@@ -148,7 +148,7 @@ def test_metadata_edit_page(org_a, members_a):
     })  # fmt: skip
     assert response.status_code == 302
     doc.refresh_from_db()
-    assert (doc.title, doc.owner, doc.approver, doc.review_months) == (
+    assert (doc.title, doc.owner.user, doc.approver, doc.review_months) == (
         "Access policy",
         members_a[C],
         members_a[A],

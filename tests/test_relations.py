@@ -378,7 +378,7 @@ def link_many(world, n: int) -> None:
         start = Document.objects.count()
         docs = Document.objects.bulk_create([
             Document(organisation=org, ref=f"LD-{start + i:05d}", title=f"Linked {i}",
-                     kind="procedure", owner=world["manager"]) for i in range(n)
+                     kind="procedure", owner=person_of(world["manager"])) for i in range(n)
         ])  # fmt: skip
         obligations = Obligation.objects.bulk_create([
             Obligation(organisation=org, ref=f"LR-{start + i:05d}", title=f"Req {i}",

@@ -113,7 +113,7 @@ def vouch(person: Person) -> Person:
 def _eligible(person: Person, field: str) -> Person:
     if getattr(person, "_may_own", False):
         return person
-    if not owner_choices().filter(pk=person.pk).exists():
+    if not owner_choices(ensure=False).filter(pk=person.pk).exists():
         raise ValidationError({field: f"{person.full_name} may not own records here."})
     return person
 

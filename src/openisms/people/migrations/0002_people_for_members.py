@@ -10,7 +10,9 @@ READ_ONLY = ("auditor", "viewer")
 
 def forward(apps, schema_editor):
     Membership = apps.get_model("core", "Membership")
-    pairs = Membership._base_manager.exclude(role__in=READ_ONLY).values_list("organisation_id", "user_id")
+    pairs = Membership._base_manager.exclude(role__in=READ_ONLY).values_list(
+        "organisation_id", "user_id"
+    )
     people_for_logins(apps, set(pairs))
 
 
