@@ -16,7 +16,7 @@ from openisms.core.access import org_view
 from openisms.core.dates import human_day
 from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
-from openisms.people.identity import display_name
+from openisms.people.identity import display_name, person_for
 
 SHOWS = {"open": "Open", "overdue": "Overdue", "mine": "Asked of me", "closed": "Closed"}
 
@@ -35,7 +35,7 @@ def _list(request: HttpRequest, show: str) -> HttpResponse:
             "shows": SHOWS,
             "can_request": access.can("evidence.request"),
             "can_upload": access.can("evidence.upload"),
-            "user_id": request.user.pk,
+            "my_person_id": getattr(person_for(request.user), "pk", None),
         },
     )
 

@@ -73,10 +73,14 @@ def run_import(
     if report.errors:  # rows cannot be read sensibly until every column is known
         return report
     choices = owner_choices_from(mapping or {})
-    lookups = Lookups(kind, choices)
-    plans = _plan(kind, table, cols, lookups, report)
-    to_create = _unknown_owners(lookups, choices, report)
-    _execute(kind, plans, cols, lookups, report, dry_run, progress, to_create)
+    with transaction.atomic():
+        # Looking owners up may give members their person: a dry run keeps nothing of that.
+        lookups = Lookups(kind, choices)
+        plans = _plan(kind, table, cols, lookups, report)
+        to_create = _unknown_owners(lookups, choices, report)
+        _execute(kind, plans, cols, lookups, report, dry_run, progress, to_create)
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
     report.sort({h: i for i, h in enumerate(table.headers)})
     return report
 
