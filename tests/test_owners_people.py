@@ -43,12 +43,12 @@ def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-def tests_actor():
+def as_tester():
     return acting_as(Actor(user_id=None, label="tests"))
 
 
 def staff(org, name: str, **extra) -> Person:
-    with tests_actor(), org_context(org):
+    with as_tester(), org_context(org):
         return create_person({"full_name": name, **extra})
 
 
@@ -62,7 +62,7 @@ def test_mapping_reuses_linked_people_and_creates_the_missing_once(org_a, org_b,
     linked = person_of(members_a[Role.CONTRIBUTOR], org_a)
     pairs = {(org_a.pk, members_a[Role.CONTRIBUTOR].pk), (org_a.pk, named.pk),
              (org_b.pk, named.pk)}  # fmt: skip
-    with tests_actor():
+    with as_tester():
         mapped = people_for_logins(apps, pairs)
         again = people_for_logins(apps, pairs)
     assert mapped == again  # nothing created twice
@@ -78,7 +78,7 @@ def test_mapping_reuses_linked_people_and_creates_the_missing_once(org_a, org_b,
 
 def test_a_person_without_login_owns_asset_risk_control_and_action(org_a, members_a):
     ben = staff(org_a, "Ben Carter", job_title="System Administrator")
-    with tests_actor(), org_context(org_a):
+    with as_tester(), org_context(org_a):
         asset = create_asset({"name": "ERP", "type": "software", "owner": ben, "custodian": ben})
         risk = create_risk({"title": "Ransomware", "owner": ben})
         action = create_action(risk, {"title": "Offline backups", "owner": "Ben Carter"})
@@ -124,7 +124,7 @@ def test_pickers_offer_active_people_but_not_auditors_or_viewers(org_a, members_
 
 def test_contributor_implements_the_controls_their_person_owns(org_a, members_a):
     contributor = members_a[Role.CONTRIBUTOR]
-    with tests_actor(), org_context(org_a):
+    with as_tester(), org_context(org_a):
         ensure_controls()
         mine, other = (records.Control.objects.get(ref=r) for r in ("A.8.13", "A.8.15"))
         manager = members_a[Role.ISMS_MANAGER]
@@ -147,7 +147,7 @@ def test_contributor_implements_the_controls_their_person_owns(org_a, members_a)
 
 def test_my_risks_and_actions_through_the_person(org_a, members_a):
     contributor = members_a[Role.CONTRIBUTOR]
-    with tests_actor(), org_context(org_a):
+    with as_tester(), org_context(org_a):
         risk = create_risk({"title": "Mine", "owner": contributor})
         create_risk({"title": "Ben's", "owner": staff(org_a, "Ben Carter")})
         create_action(risk, {"title": "My action", "owner": person_for(contributor)})
@@ -267,7 +267,7 @@ def test_names_are_the_same_on_pages_exports_and_api(org_a, members_a):
     manager.first_name, manager.last_name = "Max", "Manager"
     manager.save()
     Person.unscoped.filter(user=manager).update(full_name="Max Manager")
-    with tests_actor(), org_context(org_a):
+    with as_tester(), org_context(org_a):
         risk = create_risk({"title": "Phishing", "owner": manager})
         create_asset({"name": "Mail", "type": "service", "owner": manager})
         assert display_name(risk.owner) == display_name(manager) == "Max Manager"
