@@ -136,6 +136,10 @@ def generate(*, assets: int, risks: int, seed: int = 42) -> Generated:
     ]  # fmt: skip
     if not owners:
         raise ValueError("The organisation needs contributors or managers to own the records.")
+    # Owners are people of the register: the persons of those logins.
+    from openisms.people.identity import person_for
+
+    owners = [person_for(u, org, create=True) for u in owners]
     approvers = [(u, Role.APPROVER) for u in members.get(Role.APPROVER, [])] or [
         (u, Role.OWNER) for u in members.get(Role.OWNER, [])
     ]

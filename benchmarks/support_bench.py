@@ -85,7 +85,10 @@ def generate(documents: int, staff: int, seed: int) -> dict[str, Any]:
 
     org = require_org()
     rng = random.Random(seed)
-    org_owner = get_user_model().objects.get(username="bench-manager-1")
+    from openisms.people.identity import person_for
+
+    manager_login = get_user_model().objects.get(username="bench-manager-1")
+    org_owner = person_for(manager_login, org, create=True)
     today = timezone.localdate()
     people = [
         Person(
@@ -124,7 +127,7 @@ def generate(documents: int, staff: int, seed: int) -> dict[str, Any]:
             status="published",
             content=body,
             change_summary="First issue",
-            author=org_owner,
+            author=manager_login,
             published_at=timezone.now(),
         )
         for d in docs

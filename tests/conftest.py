@@ -114,3 +114,24 @@ def pytest_collection_modifyitems(config, items):
     # Browser and concurrency tests commit for real; their teardown empties every table,
     # the session-loaded catalogue included: run them after everything else.
     items.sort(key=lambda item: any(item.get_closest_marker(m) for m in ("browser", "flushes_db")))
+
+
+def person_of(user, org=None):
+    """The person of the people register linked to ``user`` (owners are people, not logins);
+    created from the login when the membership gave it none (auditors, viewers)."""
+    from openisms.people.models import Person
+
+    if user is None or isinstance(user, Person):
+        return user
+    found = Person.unscoped.filter(user=user)
+    if org is not None:
+        found = found.filter(organisation=org)
+    person = found.first()
+    if person is None:
+        from openisms.core.models import Membership
+
+        org = org or Membership.objects.filter(user=user).first().organisation
+        person = Person.unscoped.create(
+            organisation=org, user=user, full_name=user.get_full_name() or user.username
+        )
+    return person

@@ -33,7 +33,10 @@ def b_objects(org_b, owner) -> dict[str, str]:
         versions.approve(version, user=approver, role=Role.APPROVER)
     with acting_as(owner):
         versions.publish(version, user=owner)
-        person = Person.objects.create(full_name="B secret person", user=owner)
+        # The owner's person (made when the document named them owner), renamed to be found.
+        person = Person.objects.get(user=owner)
+        person.full_name = "B secret person"
+        person.save()
         acknowledgements.request_acknowledgements(version, [person], user=owner)
     ack = Acknowledgement.objects.get(version=version, person=person)
     return {

@@ -12,7 +12,7 @@ from openisms.context.services import issues, parties, scope
 from openisms.core.context import acting_as, org_context
 from openisms.core.permissions import Role, can
 from openisms.risk.services.risks import create_risk
-from tests.conftest import login
+from tests.conftest import login, person_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/o/alpha/context"
@@ -119,7 +119,8 @@ def test_party_lists_its_requirements_and_requirement_form_validates(members_a, 
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     response = client.post(f"{BASE}/requirements/new/", {
         "title": "Insurance conditions", "source": "contract", "reference": "Policy §4",
-        "owner": str(members_a[Role.CONTRIBUTOR].pk), "parties": [str(records["party"].pk)],
+        "owner": str(person_of(members_a[Role.CONTRIBUTOR]).pk),
+        "parties": [str(records["party"].pk)],
         "is_active": "on",
     })  # fmt: skip
     assert response.status_code == 302
@@ -333,7 +334,7 @@ def bulk_records(org, members, n: int) -> None:
         )
         obligations = Obligation.objects.bulk_create(
             Obligation(organisation=org, ref=f"REQ-X{start + i:05d}", title=f"Req {i}",
-                       source="contract", owner=members[Role.ISMS_MANAGER])
+                       source="contract", owner=person_of(members[Role.ISMS_MANAGER]))
             for i in range(n)
         )  # fmt: skip
         Obligation.parties.through.objects.bulk_create(

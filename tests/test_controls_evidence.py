@@ -20,6 +20,7 @@ from openisms.controls.services.setup import ensure_controls
 from openisms.core.context import acting_as, org_context
 from openisms.core.permissions import Role
 from openisms.core.uploads import DOCX, ODS, ODT, XLSX, FileRefused
+from tests.conftest import person_of
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_accepted_files_are_stored_under_the_evidence_id(org, members_a, media, 
     assert ev.file_name == name and ev.file_type == mime and ev.file_size == len(data)
     assert len(ev.file_sha256) == 64
     assert ev.file.name == f"evidence/{org.pk}/{ev.pk}.bin"  # never the user's name
-    assert ev.owner == members_a[Role.CONTRIBUTOR] == ev.uploaded_by
+    assert ev.owner.user == members_a[Role.CONTRIBUTOR] == ev.uploaded_by
     assert [p.read_bytes() for p in stored(media)] == [data]
 
 
@@ -272,10 +273,10 @@ def test_request_lifecycle_and_overdue(org, members_a):
     with pytest.raises(ValidationError):
         rq.cancel_request(req)
 
-    control.owner = contributor
+    control.owner = person_of(contributor)
     control.save()
     second = rq.create_request({"control": control, "due_on": timezone.localdate()})
-    assert second.requested_from == contributor  # defaults to the control's owner
+    assert second.requested_from.user == contributor  # defaults to the control's owner
     rq.cancel_request(second)
     assert second.status == RequestStatus.CANCELLED
     third = rq.create_request({"control": control, "due_on": timezone.localdate()})

@@ -20,7 +20,7 @@ from openisms.controls.services.setup import ensure_controls
 from openisms.core.access import find_access
 from openisms.core.context import acting_as, org_context
 from openisms.core.permissions import Role
-from tests.conftest import login
+from tests.conftest import login, person_of
 from tests.test_controls_evidence import PDF, stored, use_media
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_request_pages_lifecycle(org_a, members_a, media):
     due = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
     response = client.post(
         f"{BASE}/evidence-requests/new/",
-        {"control": control.pk, "requested_from": contributor.pk, "due_on": due,
+        {"control": control.pk, "requested_from": person_of(contributor).pk, "due_on": due,
          "next": f"{BASE}/evidence-requests/?show=open"},
     )  # fmt: skip
     assert response.status_code == 302 and response["Location"].endswith("?show=open")
@@ -203,7 +203,7 @@ def _many(org, owner, n: int) -> None:
         rows = Evidence.objects.bulk_create(
             [
                 Evidence(organisation=org, ref=f"EV-{start + i:05d}", title=f"Evidence {i}",
-                         kind="note", note="x", owner=owner,
+                         kind="note", note="x", owner=person_of(owner),
                          valid_until=dt.date(2020, 1, 1) if i % 2 else None)
                 for i in range(n)
             ]

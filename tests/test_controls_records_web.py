@@ -20,7 +20,7 @@ from openisms.documents.models import Document
 from openisms.risk.models import Risk
 from openisms.risk.services import methodology as methods
 from openisms.risk.services.risks import create_risk
-from tests.conftest import login
+from tests.conftest import login, person_of
 
 pytestmark = pytest.mark.django_db
 C = "/api/v1/controls"
@@ -101,13 +101,13 @@ def test_decision_and_implementation_forms(org_a, members_a):
                      "target_date": "2031-01-31", "implementation": "Policy set"})  # fmt: skip
     assert r.status_code == 302
     d.refresh_from_db()
-    assert d.owner == members_a[Role.CONTRIBUTOR] and str(d.target_date) == "2031-01-31"
+    assert d.owner.user == members_a[Role.CONTRIBUTOR] and str(d.target_date) == "2031-01-31"
 
 
 def test_page_permissions(org_a, members_a):
     mine = control(org_a, "A.5.1")
     other = control(org_a, "A.5.2")
-    Control.unscoped.filter(pk=mine.pk).update(owner=members_a[Role.CONTRIBUTOR])
+    Control.unscoped.filter(pk=mine.pk).update(owner=person_of(members_a[Role.CONTRIBUTOR]))
     viewer = login(members_a[Role.VIEWER])
     assert viewer.post(f"{PAGE}{mine.pk}/implement/", {"status": "planned"}).status_code == 403
     assert viewer.post(f"{PAGE}{mine.pk}/decide/", {"applicable": "yes"}).status_code == 403
@@ -121,7 +121,7 @@ def test_page_permissions(org_a, members_a):
     assert r.status_code == 302
     mine.refresh_from_db()
     # The owner field is not the contributor's to change: it is ignored on their form.
-    assert mine.status == "partial" and mine.owner == members_a[Role.CONTRIBUTOR]
+    assert mine.status == "partial" and mine.owner.user == members_a[Role.CONTRIBUTOR]
     body = contributor.get(PAGE + "mine/").content.decode()
     assert "A.5.1" in body and "A.5.2<" not in body
 
@@ -169,8 +169,10 @@ def test_api_round_trip_and_permissions(api, org_a, members_a):
         law = Obligation.objects.create(
             organisation=org_a, ref="CR-0001", title="GDPR", source="law"
         )
-        doc = Document.objects.create(organisation=org_a, ref="DOC-0001", title="Crypto policy",
-                                      kind="policy", owner=members_a[Role.OWNER])  # fmt: skip
+        doc = Document.objects.create(
+            organisation=org_a, ref="DOC-0001", title="Crypto policy", kind="policy",
+            owner=person_of(members_a[Role.OWNER]),
+        )  # fmt: skip
     body = {
         "applicable": True, "business_need": "Clients", "obligations": ["CR-0001"],
         "owner": "a-contributor", "documents": [str(doc.pk)], "target_date": "2031-03-01",
@@ -224,7 +226,7 @@ def grow(org, owner, n: int) -> None:
         start = Risk.objects.count()
         risks = Risk.objects.bulk_create([
             Risk(organisation=org, ref=f"R-{5000 + start + i}", title=f"Risk {i}",
-                 methodology=method, owner=owner) for i in range(n)
+                 methodology=method, owner=person_of(owner)) for i in range(n)
         ])  # fmt: skip
         Risk.controls.through.objects.bulk_create([
             Risk.controls.through(risk_id=r.pk, requirement_id=reqs[(i + k) % 93].pk)
@@ -233,7 +235,7 @@ def grow(org, owner, n: int) -> None:
         base = Document.objects.count()
         docs = Document.objects.bulk_create([
             Document(organisation=org, ref=f"BD-{base + i:05d}", title=f"Doc {i}",
-                     kind="procedure", owner=owner) for i in range(n)
+                     kind="procedure", owner=person_of(owner)) for i in range(n)
         ])  # fmt: skip
         Control.documents.through.objects.bulk_create([
             Control.documents.through(control_id=controls[i % 93].pk, document_id=d.pk)
@@ -256,7 +258,7 @@ def grow(org, owner, n: int) -> None:
             for i, o in enumerate(obligations)
         ])  # fmt: skip
         for c in controls[:20]:
-            c.owner = owner
+            c.owner = person_of(owner)
         Control.objects.bulk_update(controls[:20], ["owner"])
 
 
@@ -278,7 +280,7 @@ def test_lists_stay_flat_from_0_to_300_links(org_a, members_a):
     urls = [(client, PAGE), (client, PAGE + "mine/"), (client, PAGE + "validation/"),
             (api, C + "/controls?limit=200"), (api, C + "/controls/mine"),
             (api, C + "/controls/validation")]  # fmt: skip
-    Control.unscoped.filter(pk=control(org_a, "A.5.1").pk).update(owner=manager)
+    Control.unscoped.filter(pk=control(org_a, "A.5.1").pk).update(owner=person_of(manager))
     for c, u in urls:
         queries(c, u)  # warm caches (session, content types)
     few = [queries(c, u) for c, u in urls]

@@ -18,7 +18,7 @@ import openisms
 from openisms.core import dates
 from openisms.core.context import Actor, acting_as, org_context
 from openisms.core.permissions import Role
-from tests.conftest import login
+from tests.conftest import login, person_of
 
 SRC = Path(openisms.__file__).parent
 MOMENT = dt.datetime(2026, 12, 7, 14, 5, 31, tzinfo=dt.UTC)
@@ -85,7 +85,7 @@ def test_pages_show_the_human_format(org_a, members_a):
         create_commitment({"date": dt.date(2026, 9, 8), "kind": "decision", "title": "Budget"})
         doc = Document.objects.create(
             organisation=org_a, ref="DOC-0001", title="Policy", kind="policy",
-            owner=members_a[Role.OWNER], next_review=dt.date(2026, 12, 7),
+            owner=person_of(members_a[Role.OWNER]), next_review=dt.date(2026, 12, 7),
         )  # fmt: skip
     client = login(members_a[Role.OWNER])
     base = f"/o/{org_a.slug}"

@@ -127,7 +127,7 @@ def test_documents_risks_and_evidence_are_complete(demo):
         signed = signatures[str(risk.pk)]
         method = risk.methodology.method
         assert method.may_accept(method.level(risk.residual_level), roles[signed.approver_id])
-        if signed.approver.username == "approver" and risk.owner_id != signed.approver_id:
+        if signed.approver.username == "approver" and risk.owner.user_id != signed.approver_id:
             top_for_others += 1
     assert top_for_others == 0
 

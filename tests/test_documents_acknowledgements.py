@@ -145,7 +145,8 @@ def test_publish_asks_all_staff_or_the_distribution_list(org_a, members_a):
         submit(doc.latest_version, members_a[M])
         approve(doc.latest_version, members_a[A])
         due = timezone.localdate() + dt.timedelta(days=14)
-        assert publish(doc.latest_version, members_a[M], audience="all", due_on=due) == 2
+        # All staff: the two people, and the document owner's person (owners are people).
+        assert publish(doc.latest_version, members_a[M], audience="all", due_on=due) == 3
         assert set(Acknowledgement.objects.values_list("due_on", flat=True)) == {due}
         with pytest.raises(ValidationError, match="Choose nobody"):
             other = make_document(members_a)
@@ -164,7 +165,8 @@ def test_bulk_request_writes_one_trail_entry(org_a, members_a):
         )
         _, v1 = published_document(members_a)
         before = AuditEntry.objects.count()
-        assert acks.request_acknowledgements(v1, Person.objects.all(), user=members_a[M]) == 300
+        everyone = Person.objects.all()  # the 300 and the document owner's person
+        assert acks.request_acknowledgements(v1, everyone, user=members_a[M]) == 301
         assert AuditEntry.objects.count() == before + 1
 
 
@@ -229,8 +231,8 @@ def test_managers_ask_more_people_from_the_acknowledgements_page(org_a, members_
     assert login(members_a[C]).post(url, {"audience": "all"}).status_code == 403
     manager = login(members_a[M])
     response = manager.post(url, {"audience": "all"}, follow=True)
-    assert b"2 more people asked" in response.content
-    assert b"0 of 2" in response.content
+    assert b"3 more people asked" in response.content  # and the document owner's person
+    assert b"0 of 3" in response.content
     assert login(members_a[AU]).get(url).status_code == 200
 
 

@@ -11,6 +11,7 @@ from openisms.core.context import acting_as, org_context
 from openisms.core.permissions import Role, can
 from openisms.core.services.tokens import issue_token
 from openisms.documents import policy_templates
+from tests.conftest import person_of
 from tests.test_documents_pages import bulk_documents
 from tests.test_documents_workflow import OW, A, C, M, V, make_document, person
 
@@ -171,7 +172,7 @@ def test_list_filters_and_pagination(org_a, members_a, api):
     with org_context(org_a):
         for i in range(3):
             make_document(members_a, title=f"Procedure {i}", kind="procedure")
-        make_document(members_a, title="A plan", kind="plan", owner=members_a[C])
+        make_document(members_a, title="A plan", kind="plan", owner=person_of(members_a[C]))
     listed = api[V].get(BASE + "/?limit=2").json()
     assert listed["count"] == 4 and len(listed["items"]) == 2
     assert api[V].get(BASE + "/?kind=plan").json()["count"] == 1

@@ -30,6 +30,7 @@ from openisms.risk.models import Risk
 from openisms.risk.services import actions as plan_service
 from openisms.risk.services import methodology as methods
 from openisms.risk.services.risks import create_risk
+from tests.conftest import person_of
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def ctx(org_a, members_a):
 def make_doc(owner, *, kind="record", status="draft", next_review=None, template_key="", title="D"):
     org = owner_org()
     doc = Document.objects.create(
-        organisation=org, ref=next_ref(org, "DOC"), title=title, kind=kind, owner=owner,
+        organisation=org, ref=next_ref(org, "DOC"), title=title, kind=kind, owner=person_of(owner),
         template_key=template_key, next_review=next_review,
     )  # fmt: skip
     return set_doc_status(doc, status)
@@ -442,7 +443,7 @@ def _populate(members, n: int) -> None:
                 organisation=org,
                 ref=f"DOC-{9000 + i}",
                 title=f"Doc {i}",
-                owner=owner,
+                owner=person_of(owner),
                 kind=kinds[i % 5],
                 status=states[(i // 5) % 5],
                 next_review=TODAY - dt.timedelta(days=i - n // 2),
@@ -489,7 +490,7 @@ def _populate(members, n: int) -> None:
                 inherent_likelihood=2,
                 inherent_impact=3,
                 treatment="mitigate",
-                owner=owner,
+                owner=person_of(owner),
             )  # fmt: skip
             for i in range(n)
         ]

@@ -16,7 +16,7 @@ from openisms.core.permissions import Role
 from openisms.core.services.tokens import issue_token
 from openisms.documents import checklist
 from openisms.documents.models import ChecklistLink, Document, DocumentVersion
-from tests.conftest import login
+from tests.conftest import login, person_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,8 @@ EDITORS = {Role.OWNER, Role.ISMS_MANAGER, Role.CONTRIBUTOR}
 def make_doc(org, owner, status="published", title="Objectives 2025", kind="record"):
     with org_context(org), acting_as(Actor(user_id=None, label="tests")):
         doc = Document.objects.create(
-            organisation=org, ref=next_ref(org, "DOC"), title=title, kind=kind, owner=owner,
-            status=status,
+            organisation=org, ref=next_ref(org, "DOC"), title=title, kind=kind,
+            owner=person_of(owner), status=status,
         )  # fmt: skip
         v = DocumentVersion.objects.create(
             organisation=org, document=doc, number=1, status=status, content="x"
@@ -199,7 +199,7 @@ def test_page_queries_do_not_grow_with_documents(org_a, members_a, django_assert
                     ref=f"DOC-{7000 + i}",
                     title=f"D{i}",
                     kind="record",
-                    owner=owner,
+                    owner=person_of(owner),
                     status="draft",
                 )  # fmt: skip
                 for i in range(400)

@@ -24,6 +24,7 @@ from openisms.core.permissions import Role
 from openisms.documents import exports, policy_templates
 from openisms.documents.models import Acknowledgement, Document, DocumentVersion
 from openisms.risk.models import ClassificationLevel
+from tests.conftest import person_of
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +59,8 @@ def make_document(owner, title="Access control policy", versions=("published",),
         ref=next_ref(org, "DOC"),
         title=title,
         kind=kind,
-        owner=owner,
-        reviewer=owner,
+        owner=person_of(owner),
+        reviewer=person_of(owner),
         approver=approver,
         classification=ClassificationLevel.objects.order_by("-order").first()
         if classification
@@ -281,7 +282,7 @@ def test_version_choice(org_a, owner):
         with pytest.raises(exports.ExportError, match=r"no version 9 \(versions: 1, 2, 3\)"):
             exports.pick_version(published, 9)
         empty = Document.objects.create(
-            ref=next_ref(org_a, "DOC"), title="Empty", kind="plan", owner=owner
+            ref=next_ref(org_a, "DOC"), title="Empty", kind="plan", owner=person_of(owner)
         )
         with pytest.raises(exports.ExportError, match="has no version yet"):
             exports.pick_version(empty)
@@ -366,8 +367,8 @@ def _bulk_documents(org, owner, n: int, start: int) -> None:
             ref=f"DOC-{start + i:05d}",
             title=f"Doc {start + i}",
             kind="procedure",
-            owner=owner,
-            reviewer=owner,
+            owner=person_of(owner),
+            reviewer=person_of(owner),
             approver=owner,
             classification=level,
             status="published",

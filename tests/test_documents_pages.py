@@ -16,7 +16,7 @@ from openisms.core.permissions import Role, can
 from openisms.documents import policy_templates
 from openisms.documents.models import Document, DocumentVersion
 from openisms.documents.services import versions
-from tests.conftest import login
+from tests.conftest import login, person_of
 from tests.test_documents_workflow import (
     AU,
     OW,
@@ -142,13 +142,13 @@ def test_metadata_edit_page(org_a, members_a):
     url = f"/o/alpha/documents/{doc.pk}/edit/"
     assert login(members_a[V]).get(url).status_code == 403
     response = login(members_a[C]).post(url, {
-        "title": "Access policy", "kind": "policy", "owner": members_a[C].pk,
+        "title": "Access policy", "kind": "policy", "owner": person_of(members_a[C]).pk,
         "approver": members_a[A].pk, "review_months": 6, "controls": ["A.5.15"],
         "distribution": [p.pk],
     })  # fmt: skip
     assert response.status_code == 302
     doc.refresh_from_db()
-    assert (doc.title, doc.owner, doc.approver, doc.review_months) == (
+    assert (doc.title, doc.owner.user, doc.approver, doc.review_months) == (
         "Access policy",
         members_a[C],
         members_a[A],
@@ -159,7 +159,7 @@ def test_metadata_edit_page(org_a, members_a):
         {
             "title": "x",
             "kind": "policy",
-            "owner": members_a[C].pk,
+            "owner": person_of(members_a[C]).pk,
             "approver": members_a[C].pk,
             "review_months": 6,
         },
@@ -185,7 +185,7 @@ def test_new_from_template_page(org_a, members_a):
                           follow=True)  # fmt: skip
     assert "Choose one of the listed templates" in unknown.content.decode()
     blank = client.post("/o/alpha/documents/new/", {
-        "title": "Incident response plan", "kind": "plan", "owner": members_a[M].pk,
+        "title": "Incident response plan", "kind": "plan", "owner": person_of(members_a[M]).pk,
         "review_months": 12, "content": "# Plan", "change_summary": "",
     })  # fmt: skip
     assert blank.status_code == 302
@@ -213,7 +213,9 @@ def test_register_filters(org_a, members_a):
         published_document(members_a, title="Backup policy", kind="topic_policy")
         late, _ = published_document(members_a, title="Late standard", kind="standard")
         Document.objects.filter(pk=late.pk).update(next_review=dt.date(2020, 1, 1))
-        make_document(members_a, title="Draft procedure", kind="procedure", owner=members_a[C])
+        make_document(
+            members_a, title="Draft procedure", kind="procedure", owner=person_of(members_a[C])
+        )
     client = login(members_a[V])
 
     def titles(query: str) -> set[str]:
@@ -243,7 +245,7 @@ def bulk_documents(org, owner, n: int, start: int = 0) -> None:
                 ref=f"BULK-{i:05d}",
                 title=f"Bulk document {i}",
                 kind="procedure",
-                owner=owner,
+                owner=person_of(owner),
                 status="published",
                 next_review=today + dt.timedelta(days=i % 400 - 30),
                 latest_version_id=vid,

@@ -84,7 +84,7 @@ def test_create_gives_a_ref_an_owner_and_a_draft_v1_written_by_its_author(org_a,
             review_months=6, controls=["A.5.15", "A.8.2"], distribution=[p],
         )  # fmt: skip
         assert doc.ref == "DOC-0001" and doc.status == "draft"
-        assert doc.owner == members_a[M] and doc.approver == members_a[A]
+        assert doc.owner.user == members_a[M] and doc.approver == members_a[A]
         assert doc.classification == internal and doc.review_months == 6
         assert sorted(c.ref for c in doc.controls.all()) == ["A.5.15", "A.8.2"]
         assert list(doc.distribution.all()) == [p]
@@ -136,7 +136,7 @@ def test_create_from_template_fills_name_scope_controls_and_key(org_a, members_a
         )  # fmt: skip
         again = documents.create_from_template(template.key, members_a[M], user=members_a[C])
         assert "The design office in Leeds" in again.latest_version.content
-        assert again.latest_version.author == members_a[C] and again.owner == members_a[M]
+        assert again.latest_version.author == members_a[C] and again.owner.user == members_a[M]
         with pytest.raises(ValidationError, match="Unknown policy template"):
             documents.create_from_template("no-such-template", members_a[M])
 

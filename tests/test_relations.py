@@ -35,7 +35,7 @@ from openisms.core.services.tokens import issue_token
 from openisms.documents import exports as document_exports
 from openisms.documents.models import Document
 from openisms.documents.services import documents
-from tests.conftest import login
+from tests.conftest import login, person_of
 
 pytestmark = pytest.mark.django_db
 M = Role.ISMS_MANAGER
@@ -161,7 +161,7 @@ def test_document_form_links_annex_a_and_own_controls_seen_on_the_control_side(w
     org, manager, own = world["org"], world["manager"], world["own"]
     client = login(manager)
     response = client.post("/o/alpha/documents/new/", {
-        "title": "Secure development standard", "kind": "standard", "owner": manager.pk,
+        "title": "Secure development standard", "kind": "standard", "owner": person_of(manager).pk,
         "review_months": 12, "controls": ["A.8.25", own.ref], "content": "Review all code.",
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -175,7 +175,7 @@ def test_document_form_links_annex_a_and_own_controls_seen_on_the_control_side(w
     assert f"/o/alpha/controls/{own.pk}/" in section(page, "document-controls")
     # Unlinking on the document's edit form removes it on the control side too.
     client.post(f"/o/alpha/documents/{doc.pk}/edit/", {
-        "title": doc.title, "kind": "standard", "owner": manager.pk, "review_months": 12,
+        "title": doc.title, "kind": "standard", "owner": person_of(manager).pk, "review_months": 12,
         "controls": ["A.8.25"],
     })  # fmt: skip
     assert doc.ref not in section(control_page(client, own), "control-documents")
@@ -380,7 +380,7 @@ def link_many(world, n: int) -> None:
         start = Document.objects.count()
         docs = Document.objects.bulk_create([
             Document(organisation=org, ref=f"LD-{start + i:05d}", title=f"Linked {i}",
-                     kind="procedure", owner=world["manager"]) for i in range(n)
+                     kind="procedure", owner=person_of(world["manager"])) for i in range(n)
         ])  # fmt: skip
         obligations = Obligation.objects.bulk_create([
             Obligation(organisation=org, ref=f"LR-{start + i:05d}", title=f"Req {i}",

@@ -287,7 +287,7 @@ def test_bad_input_is_refused_clearly_and_changes_nothing(api, org_a, members_b)
         before = (Risk.objects.count(), Asset.objects.count(), AuditEntry.objects.count())
     cases = [
         ("POST", "/risks", {"title": "x", "assets": ["A-9999"]}, 400, "assets"),
-        ("POST", "/risks", {"title": "x", "owner": "b-owner"}, 400, "not a member"),
+        ("POST", "/risks", {"title": "x", "owner": "b-owner"}, 400, "No person called"),
         ("POST", "/risks", {"title": "x", "threat": "T999"}, 400, "Unknown threat"),
         ("POST", "/risks", {"title": "x", "controls": ["A.99"]}, 400, "Not Annex A"),
         ("POST", "/risks", {"title": "x", "inherent_likelihood": 9, "inherent_impact": 1},

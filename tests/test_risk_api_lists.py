@@ -15,7 +15,7 @@ from openisms.risk.models import RiskScoreHistory, TreatmentAction
 from openisms.risk.services.actions import create_action
 from openisms.risk.services.assets import create_asset
 from openisms.risk.services.risks import create_risk
-from tests.conftest import login
+from tests.conftest import login, person_of
 from tests.test_risk_api import Api, R, callers, ok
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def _register(org, n: int, *, owner=None) -> None:
 
 
 def test_pagination_and_filters(api, org_a, members_a):
-    _register(org_a, 9, owner=members_a[Role.CONTRIBUTOR])
+    _register(org_a, 9, owner=person_of(members_a[Role.CONTRIBUTOR]))
     viewer = api[Role.VIEWER]
     page = ok(viewer.get("/risks", limit=4, offset=4))
     assert (page["count"], page["limit"], page["offset"], len(page["items"])) == (9, 4, 4, 4)
@@ -65,7 +65,7 @@ def test_pagination_and_filters(api, org_a, members_a):
 
 
 def test_heat_map_counts_equal_the_register(api, org_a, members_a):
-    _register(org_a, 23, owner=members_a[Role.CONTRIBUTOR])
+    _register(org_a, 23, owner=person_of(members_a[Role.CONTRIBUTOR]))
     viewer = api[Role.VIEWER]
     for which in ("inherent", "residual"):
         for extra in ({}, {"owner": "a-contributor"}):

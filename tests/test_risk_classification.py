@@ -10,7 +10,7 @@ from openisms.core.permissions import Role
 from openisms.core.services.tokens import issue_token
 from openisms.risk.models import ClassificationLevel
 from openisms.risk.services.assets import create_asset
-from tests.conftest import login
+from tests.conftest import login, person_of
 
 pytestmark = pytest.mark.django_db
 URL = "/o/alpha/risk/classification/"
@@ -53,8 +53,8 @@ def test_a_level_classifying_a_document_cannot_be_deleted(members_a, org_a):
     with org_context(org_a):
         level = ClassificationLevel.objects.get(name="Confidential")
         Document.objects.create(
-            ref="DOC-0001", title="HR procedure", kind="procedure", owner=members_a[Role.OWNER],
-            classification=level,
+            ref="DOC-0001", title="HR procedure", kind="procedure",
+            owner=person_of(members_a[Role.OWNER]), classification=level,
         )  # fmt: skip
     client = login(members_a[Role.OWNER])
     response = client.post(f"{URL}{level.pk}/delete/", follow=True)

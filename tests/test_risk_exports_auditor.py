@@ -22,6 +22,7 @@ from django.urls import reverse
 from openisms.core.context import Actor, acting_as, org_context
 from openisms.core.permissions import Role
 from openisms.core.services.tokens import issue_token
+from openisms.people.models import Person
 from openisms.risk import method_document
 from openisms.risk.io import exporter
 from openisms.risk.models import Risk, Threat, TreatmentAction, Vulnerability
@@ -49,6 +50,8 @@ def name_people(members: dict) -> None:
         user = members[role]
         user.first_name, user.last_name = first, last
         user.save()
+        # Their people in the register (made when they joined) carry the same name.
+        Person.unscoped.filter(user=user).update(full_name=f"{first} {last}")
 
 
 def seed(org, members: dict, *, extra: int = 0) -> dict:

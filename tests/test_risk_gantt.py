@@ -16,7 +16,7 @@ from openisms.core.permissions import Role
 from openisms.risk import gantt
 from openisms.risk.models import TreatmentAction
 from openisms.risk.services import actions, risks
-from tests.conftest import login
+from tests.conftest import login, person_of
 
 pytestmark = pytest.mark.django_db
 
@@ -160,10 +160,10 @@ def test_renderer_keeps_absurd_dates_readable():
 @pytest.fixture
 def plan_data(org_a, members_a):
     manager, contributor = members_a[Role.ISMS_MANAGER], members_a[Role.CONTRIBUTOR]
-    risk = add_risk(org_a, manager, title="Phishing", owner=contributor)
+    risk = add_risk(org_a, manager, title="Phishing", owner=person_of(contributor))
     made = {
-        "late": add_action(org_a, manager, risk, title="Phishing drill", owner=contributor,
-                           due_date=TODAY - dt.timedelta(days=3)),
+        "late": add_action(org_a, manager, risk, title="Phishing drill",
+                           owner=person_of(contributor), due_date=TODAY - dt.timedelta(days=3)),
         "next": add_action(org_a, manager, risk, title="Mail filter",
                            due_date=TODAY + dt.timedelta(days=30), status="in_progress"),
         "xss": add_action(org_a, manager, risk, title="<script>alert(1)</script>",

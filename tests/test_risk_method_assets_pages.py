@@ -22,7 +22,7 @@ from openisms.risk.models import (
 )
 from openisms.risk.services.assets import create_asset
 from openisms.risk.services.risks import create_risk
-from tests.conftest import login
+from tests.conftest import login, person_of
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +261,8 @@ def asset_post(members_a, org_a, **changes: Any) -> dict[str, Any]:
         confidential = ClassificationLevel.objects.get(name="Confidential")
     return {
         "name": "Customer database", "type": "information", "description": "All customers",
-        "owner": str(members_a[Role.CONTRIBUTOR].pk), "custodian": str(members_a[Role.OWNER].pk),
+        "owner": str(person_of(members_a[Role.CONTRIBUTOR]).pk),
+        "custodian": str(person_of(members_a[Role.OWNER]).pk),
         "location": "EU data centre", "classification": str(confidential.pk),
         "confidentiality": "5", "integrity": "4", "availability": "3",
         "lifecycle": "in_use", "tags": "crm, Customer data", **changes,
@@ -278,7 +279,8 @@ def test_asset_create_edit_and_dependencies(members_a, org_a):
     assert response.status_code == 302
     asset = Asset.unscoped.get(name="Customer database")
     assert (
-        asset.owner == members_a[Role.CONTRIBUTOR] and asset.classification.name == "Confidential"
+        asset.owner.user == members_a[Role.CONTRIBUTOR]
+        and asset.classification.name == "Confidential"
     )
     assert (asset.confidentiality, asset.integrity, asset.availability) == (5, 4, 3)
     assert asset.tags == ["Customer data", "crm"]
@@ -315,9 +317,10 @@ def test_asset_validation_messages(members_a, members_b, org_a):
     assert too_high.status_code == 200
     assert "Use a whole number from 1 to 5." in too_high.content.decode()
     stranger = client.post(
-        f"{BASE}/assets/new/", asset_post(members_a, org_a, owner=str(members_b[Role.OWNER].pk))
+        f"{BASE}/assets/new/",
+        asset_post(members_a, org_a, owner=str(person_of(members_b[Role.OWNER]).pk)),
     )
-    assert "Choose an active member of the organisation." in stranger.content.decode()
+    assert "Choose a person of the people register." in stranger.content.decode()
     nameless = client.post(f"{BASE}/assets/new/", asset_post(members_a, org_a, name=""))
     assert "This field is required." in nameless.content.decode()
     assert not Asset.unscoped.exists()

@@ -21,7 +21,7 @@ from openisms.risk.models import Risk, TreatmentAction
 from openisms.risk.services import actions as plan_service
 from openisms.risk.services import methodology as methods
 from openisms.risk.services import risks as risk_service
-from tests.conftest import login
+from tests.conftest import login, person_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/o/alpha/risk"
@@ -64,7 +64,7 @@ def test_risk_without_owner_is_a_blocking_finding(ctx):
 
 def test_plan_approval_refused_while_a_risk_has_no_owner(ctx):
     contributor, approver = ctx[Role.CONTRIBUTOR], ctx[Role.APPROVER]
-    owned = scored("Ransomware", owner=contributor)
+    owned = scored("Ransomware", owner=person_of(contributor))
     orphan = scored("Lost laptop")
     with pytest.raises(plan_service.PlanRefused) as refused:
         plan_service.sign_plan(user=approver)
@@ -134,14 +134,14 @@ def test_plan_sign_api_answers_422_with_the_findings(org_a, members_a, auth):
 
 def test_accepted_outside_the_acceptance_criteria_warns(ctx):
     approver = ctx[Role.APPROVER]
-    high = scored("Supplier breach", owner=ctx[Role.CONTRIBUTOR], residual_likelihood=4,
+    high = scored("Supplier breach", owner=person_of(ctx[Role.CONTRIBUTOR]), residual_likelihood=4,
                   residual_impact=4, treatment="accept")  # fmt: skip
     TreatmentAction.objects.create(organisation=high.organisation, risk=high, title="Audit them")
     assert "accepted_outside_criteria" not in codes(high.ref)  # not accepted yet
     risk_service.accept_risk(high, user=approver)  # top management may accept "high"
     finding = codes(high.ref)["accepted_outside_criteria"]
     assert finding.severity == "warns" and "High" in finding.message and "Medium" in finding.message
-    low = scored("Coffee spill", owner=ctx[Role.CONTRIBUTOR], inherent_likelihood=2,
+    low = scored("Coffee spill", owner=person_of(ctx[Role.CONTRIBUTOR]), inherent_likelihood=2,
                  inherent_impact=2, residual_likelihood=2, residual_impact=2)  # fmt: skip
     risk_service.accept_risk(low, user=approver)
     assert "accepted_outside_criteria" not in codes(low.ref)
@@ -149,7 +149,7 @@ def test_accepted_outside_the_acceptance_criteria_warns(ctx):
 
 def test_accepted_with_a_lower_residual_and_no_treatment_warns(ctx):
     approver = ctx[Role.APPROVER]
-    risk = scored("Ransomware", owner=ctx[Role.CONTRIBUTOR], residual_likelihood=2,
+    risk = scored("Ransomware", owner=person_of(ctx[Role.CONTRIBUTOR]), residual_likelihood=2,
                   residual_impact=2)  # fmt: skip
     risk_service.accept_risk(risk, user=approver)
     finding = codes(risk.ref)["accepted_unexplained"]
@@ -164,14 +164,14 @@ def test_accepted_with_a_lower_residual_and_no_treatment_warns(ctx):
     TreatmentAction.objects.filter(pk=action.pk).update(status="cancelled")
     assert "accepted_unexplained" in codes(risk.ref)
     # The same score before and after: nothing to explain.
-    same = scored("Flood", owner=ctx[Role.CONTRIBUTOR], inherent_likelihood=2, inherent_impact=2,
-                  residual_likelihood=2, residual_impact=2)  # fmt: skip
+    same = scored("Flood", owner=person_of(ctx[Role.CONTRIBUTOR]), inherent_likelihood=2,
+                  inherent_impact=2, residual_likelihood=2, residual_impact=2)  # fmt: skip
     risk_service.accept_risk(same, user=approver)
     assert "accepted_unexplained" not in codes(same.ref)
 
 
 def test_imported_acceptances_are_listed_for_reconfirmation(ctx):
-    risk = scored("Legacy VPN", owner=ctx[Role.CONTRIBUTOR], residual_likelihood=1,
+    risk = scored("Legacy VPN", owner=person_of(ctx[Role.CONTRIBUTOR]), residual_likelihood=1,
                   residual_impact=2)  # fmt: skip
     assert "imported_acceptance" not in codes(risk.ref)
     Risk.objects.filter(pk=risk.pk).update(

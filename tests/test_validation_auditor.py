@@ -26,7 +26,7 @@ from openisms.people.models import Course, Person, TrainingAssignment
 from openisms.risk.models import Risk, TreatmentAction
 from openisms.risk.services import actions as plan_service
 from openisms.risk.services import methodology as methods
-from tests.conftest import login
+from tests.conftest import login, person_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/o/alpha/controls/soa/"
@@ -63,7 +63,9 @@ def requirement(ref: str) -> Requirement:
 
 
 def make_risk(org, title: str, *refs: str, owner=None) -> Risk:
-    risk = Risk.objects.create(organisation=org, ref=next_ref(org, "R"), title=title, owner=owner)
+    risk = Risk.objects.create(
+        organisation=org, ref=next_ref(org, "R"), title=title, owner=person_of(owner)
+    )
     risk.controls.set([requirement(r) for r in refs])
     return risk
 
@@ -122,13 +124,13 @@ def test_not_started_while_documents_requirements_or_training_show_it(ctx, org_a
     owner = ctx[Role.ISMS_MANAGER]
     supplier = Control.objects.get(ref="A.5.19")
     draft = Document.objects.create(
-        organisation=org_a, ref="DOC-0001", title="Draft", kind="policy", owner=owner
+        organisation=org_a, ref="DOC-0001", title="Draft", kind="policy", owner=person_of(owner)
     )
     supplier.documents.add(draft)
     assert "not_started_in_place" not in found("A.5.19")  # a draft shows nothing yet
     published = Document.objects.create(
         organisation=org_a, ref="DOC-0002", title="Supplier policy", kind="topic_policy",
-        owner=owner, status="published",
+        owner=person_of(owner), status="published",
     )  # fmt: skip
     supplier.documents.add(published)
     message = found("A.5.19")["not_started_in_place"].message
@@ -184,7 +186,7 @@ def test_unapproved_risk_method_and_plan_warn_and_are_named(ctx, org_a):
     assert blocking == [] and any("Risk method v1" in w for w in warnings)
     approver = ctx[Role.APPROVER]
     methods.approve(methods.current(), approver=approver, role="approver")
-    risk = make_risk(org_a, "Phishing", "A.6.3", owner=ctx[Role.CONTRIBUTOR])
+    risk = make_risk(org_a, "Phishing", "A.6.3", owner=person_of(ctx[Role.CONTRIBUTOR]))
     Risk.objects.filter(pk=risk.pk).update(treatment="mitigate")
     plan_service.sign_plan(user=approver)
     assert not [f for f in validation.findings() if not f.control_ref]
@@ -214,7 +216,9 @@ def blocked_org(org, members) -> Risk:
     decide_all(org)
     with org_context(org), acting_as(Actor(user_id=None, label="tests")):
         exclude("A.8.30")
-        return make_risk(org, "Outsourced code", "A.8.30", owner=members[Role.CONTRIBUTOR])
+        return make_risk(
+            org, "Outsourced code", "A.8.30", owner=person_of(members[Role.CONTRIBUTOR])
+        )
 
 
 def test_freeze_service_refuses_a_blocking_finding(org_a, members_a):
@@ -277,7 +281,9 @@ def test_approval_page_and_api_list_the_findings_before_signing(org_a, members_a
     version = SoaVersion.unscoped.get()
     with org_context(org_a):
         Control.objects.filter(ref="A.8.13").update(status="implemented")
-        risk = make_risk(org_a, "Ransomware", "A.8.13", owner=members_a[Role.CONTRIBUTOR])
+        risk = make_risk(
+            org_a, "Ransomware", "A.8.13", owner=person_of(members_a[Role.CONTRIBUTOR])
+        )
         TreatmentAction.objects.create(organisation=org_a, risk=risk, title="Offline backups",
                                        control=requirement("A.8.13"))  # fmt: skip
     approver = members_a[Role.APPROVER]
@@ -332,7 +338,7 @@ def grow(org, members, n: int) -> None:
         base = Document.objects.count()
         docs = Document.objects.bulk_create([
             Document(organisation=org, ref=f"DX-{base + i:05d}", title=f"Doc {i}",
-                     kind="procedure", owner=owner, status="published")
+                     kind="procedure", owner=person_of(owner), status="published")
             for i in range(n)
         ])  # fmt: skip
         Control.documents.through.objects.bulk_create([

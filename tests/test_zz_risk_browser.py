@@ -61,3 +61,20 @@ def test_manager_scores_a_risk_and_finds_it_through_the_heat_map(page: Page, dem
     expect(page.locator("#cell-chip")).to_have_count(0)
     expect(rows.filter(has_text=TITLE)).to_have_count(1)
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_import_with_job_titles_as_owners_creates_them_as_people(page: Page, demo, tmp_path):
+    """A register whose owners are job titles: listed once, created as people, imported."""
+    path = tmp_path / "titles.csv"
+    path.write_text("name,owner\nTill system,CFO\nFirewall,Head of IT\nKeys,CFO\n")
+    log_in(page, demo, "manager")
+    page.goto(f"{demo}/o/demo/risk/import/assets/")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check").click()
+    owners = page.locator("#unknown-owners")
+    expect(owners.get_by_text("CFO", exact=True)).to_have_count(1)  # once, not per row
+    expect(owners.get_by_text("Head of IT", exact=True)).to_have_count(1)
+    owners.get_by_role("button", name="Save and check again").click()
+    expect(page.locator("#new-owners")).to_contain_text("CFO, Head of IT")
+    page.get_by_role("button", name=re.compile(r"Import 3 rows")).click()
+    expect(page.get_by_text("3 created")).to_be_visible()

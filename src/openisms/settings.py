@@ -83,6 +83,8 @@ TEMPLATES = [
                 "openisms.core.context_processors.csp_nonce",
                 "openisms.core.context_processors.navigation",
             ],
+            # ``|display_name``: one way to name people, logins and roles in every template.
+            "builtins": ["openisms.people.templatetags.owners"],
         },
     },
 ]

@@ -119,3 +119,15 @@ def state_out(status: dict[str, Any]) -> dict[str, Any]:
 
 class Comment(JsonObject):
     comment: Text = Field("", max_length=LONG)
+
+
+OWNER_IN = "a person of the people register: person id, full name, e-mail or login username"
+OWNER_OUT = "the owner's display name (full name)"
+
+
+def owner_out(obj: Any, field: str = "owner") -> dict[str, Any]:
+    """``<field>`` (display name) and ``<field>_id`` (person id) of ``obj``'s owner field."""
+    from openisms.people.identity import display_name
+
+    person = getattr(obj, field)
+    return {field: display_name(person) or None, f"{field}_id": getattr(obj, f"{field}_id")}

@@ -11,7 +11,15 @@ from ninja import Field, Query, Router, Schema, Status
 
 from openisms.api.auth import org_route
 from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
-from openisms.api.shared import LONG, SHORT, JsonObject, member, patch_data, username
+from openisms.api.shared import (
+    LONG,
+    OWNER_IN,
+    OWNER_OUT,
+    SHORT,
+    JsonObject,
+    owner_out,
+    patch_data,
+)
 from openisms.context import selectors
 from openisms.context.api_common import choice
 from openisms.context.models import InterestedParty, Obligation, ObligationSource, PartyKind
@@ -123,7 +131,8 @@ class RequirementOut(Schema):
     reference: str = Field(..., description="e.g. GDPR Art. 32")
     description: str
     how_addressed: str
-    owner: str | None = Field(..., description="username")
+    owner: str | None = Field(..., description=OWNER_OUT)
+    owner_id: uuid.UUID | None = Field(..., description="person id")
     parties: list[uuid.UUID] = Field(..., description="ids of the interested parties")
     party_names: list[str]
     controls: list[str] = Field(
@@ -142,7 +151,7 @@ class RequirementIn(JsonObject):
     reference: Text = Field("", max_length=SHORT)
     description: Text = Field("", max_length=LONG)
     how_addressed: Text = Field("", max_length=LONG)
-    owner: Text | None = Field(None, max_length=150, description="username of a member")
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
     parties: list[uuid.UUID] = Field([], max_length=500, description="interested party ids")
     controls: list[Text] = Field(
         [], max_length=MAX_LINKS, description="control refs: Annex A (A.5.31) or own (CTRL-001)"
@@ -158,7 +167,7 @@ class RequirementPatch(JsonObject):
     reference: Text | None = Field(None, max_length=SHORT)
     description: Text | None = Field(None, max_length=LONG)
     how_addressed: Text | None = Field(None, max_length=LONG)
-    owner: Text | None = Field(None, max_length=150)
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
     parties: list[uuid.UUID] | None = Field(None, max_length=500)
     controls: list[Text] | None = Field(None, max_length=MAX_LINKS)
     is_active: bool | None = None
@@ -183,7 +192,7 @@ def requirement_out(o: Obligation) -> dict[str, Any]:
         "reference": o.reference,
         "description": o.description,
         "how_addressed": o.how_addressed,
-        "owner": username(o.owner),
+        **owner_out(o, "owner"),
         "parties": [p.pk for p in parties],
         "party_names": [p.name for p in parties],
         "controls": [c.ref for c in sorted(o.controls.all(), key=lambda c: (c.order, c.ref))],
@@ -201,8 +210,6 @@ def _requirement(requirement_id: uuid.UUID) -> dict[str, Any]:
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:
     """Names in the request become the organisation's objects (the services re-check them)."""
     data = drop_null(data, ("source", "is_active"))
-    if "owner" in data:
-        data["owner"] = member(data["owner"], "owner")
     if "parties" in data:
         data["parties"] = [str(p) for p in data["parties"] or []]
     if "controls" in data:

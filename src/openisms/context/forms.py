@@ -19,9 +19,9 @@ from openisms.context.models import (
 from openisms.context.models.scope import BOUNDARY_FIELDS
 from openisms.context.services.scope import BOUNDARY_LABELS
 from openisms.controls import links
-from openisms.core.access import member_users
 from openisms.core.forms import searchable
-from openisms.risk.forms_assets import MemberChoiceField, pick_url
+from openisms.people.owner_fields import OwnerChoiceField, offer_owners
+from openisms.risk.forms_assets import pick_url
 from openisms.risk.models import Risk
 
 MULTI_HINT = "Choose as many as apply."
@@ -125,11 +125,7 @@ class ObligationForm(forms.Form):
         required=False, label="How the ISMS addresses it",
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
-    owner = MemberChoiceField(
-        queryset=None, required=False,
-        help_text="Who keeps track of it and of changes to it.",
-        error_messages={"invalid_choice": "Choose an active member of the organisation."},
-    )  # fmt: skip
+    owner = OwnerChoiceField(help_text="Who keeps track of it and of changes to it.")
     parties = forms.ModelMultipleChoiceField(
         **_multi("Interested parties", "Who requires it. " + MULTI_HINT)
     )
@@ -158,7 +154,7 @@ class ObligationForm(forms.Form):
                 "is_active": instance.is_active,
             })  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_users()
+        offer_owners(self, "owner", instance=instance)
         self.fields["parties"].queryset = InterestedParty.objects.order_by("name")
         self.fields["controls"].queryset = links.choices()
         searchable(self, "owner", "parties", "controls")

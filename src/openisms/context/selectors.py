@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from openisms.context.models import ContextIssue, InterestedParty, Obligation, ScopeVersion
 from openisms.context.services import scope as scope_svc
 from openisms.controls.models import Control
+from openisms.people.identity import owner_filter_q
 from openisms.risk.models import Risk
 
 ISSUE_FILTERS = ("kind", "category", "active", "q")
@@ -80,7 +81,7 @@ def obligations(filters: dict[str, Any] | None = None) -> QuerySet[Obligation]:
         qs = qs.filter(source=f["source"])
     qs = _active(qs, f.get("active", ""))
     if f.get("owner"):
-        qs = qs.filter(owner__username=f["owner"])
+        qs = qs.filter(owner_filter_q(f["owner"]))
     if f.get("party"):
         try:
             qs = qs.filter(parties__pk=uuid.UUID(f["party"]))

@@ -14,7 +14,16 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from openisms.api.auth import acting_user, org_route
 from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
-from openisms.api.shared import LONG, SHORT, JsonObject, member, patch_data, username
+from openisms.api.shared import (
+    LONG,
+    OWNER_IN,
+    OWNER_OUT,
+    SHORT,
+    JsonObject,
+    owner_out,
+    patch_data,
+    username,
+)
 from openisms.controls.models import Control, Evidence, EvidenceRequest
 from openisms.controls.services import evidence as svc
 from openisms.controls.services import requests as req_svc
@@ -33,7 +42,8 @@ class EvidenceOut(Schema):
     kind: str
     title: str
     description: str
-    owner: str | None = Field(..., description="username")
+    owner: str | None = Field(..., description=OWNER_OUT)
+    owner_id: uuid.UUID | None = Field(..., description="person id")
     collected_on: dt.date
     valid_until: dt.date | None
     expired: bool
@@ -56,7 +66,7 @@ class EvidenceIn(JsonObject):
     description: Text = Field("", max_length=LONG)
     url: Text = Field("", max_length=1000, description="http(s) address, for links")
     note: Text = Field("", max_length=LONG, description="the text, for notes")
-    owner: Text | None = Field(None, max_length=150, description="username; default: you")
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
     collected_on: dt.date | None = None
     valid_until: dt.date | None = None
     controls: Refs = Field([], max_length=500, description="control refs, e.g. A.5.15")
@@ -70,7 +80,7 @@ class EvidencePatch(JsonObject):
     description: Text | None = Field(None, max_length=LONG)
     url: Text | None = Field(None, max_length=1000)
     note: Text | None = Field(None, max_length=LONG)
-    owner: Text | None = Field(None, max_length=150)
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
     collected_on: dt.date | None = None
     valid_until: dt.date | None = None
     controls: Refs | None = Field(None, max_length=500)
@@ -100,7 +110,8 @@ class EvidenceFilters(PageParams):
 class RequestOut(Schema):
     id: uuid.UUID
     control: str = Field(..., description="control ref")
-    requested_from: str
+    requested_from: str = Field(..., description=OWNER_OUT)
+    requested_from_id: uuid.UUID = Field(..., description="person id")
     requested_by: str | None
     description: str
     due_on: dt.date
@@ -114,7 +125,7 @@ class RequestOut(Schema):
 class RequestIn(JsonObject):
     control: Text = Field(..., max_length=30, description="control ref, e.g. A.5.15")
     requested_from: Text | None = Field(
-        None, max_length=150, description="username; default: the control's owner"
+        None, max_length=254, description=OWNER_IN + "; default: the control's owner"
     )
     due_on: dt.date
     description: Text = Field("", max_length=LONG)
@@ -137,7 +148,7 @@ def _rows() -> Any:
 def _out(e: Evidence) -> dict[str, Any]:
     return {
         "id": e.pk, "ref": e.ref, "kind": e.kind, "title": e.title,
-        "description": e.description, "owner": username(e.owner),
+        "description": e.description, **owner_out(e, "owner"),
         "collected_on": e.collected_on, "valid_until": e.valid_until, "expired": e.is_expired,
         "url": e.url, "note": e.note, "file_name": e.file_name, "file_type": e.file_type,
         "file_size": e.file_size, "file_sha256": e.file_sha256,
@@ -151,8 +162,6 @@ def _detail(evidence_id: uuid.UUID) -> dict[str, Any]:
 
 
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:
-    if "owner" in data:
-        data["owner"] = member(data["owner"], "owner")
     for name in ("controls", "risks"):
         if name in data and data[name] is None:
             data[name] = []
@@ -161,7 +170,7 @@ def _resolve(data: dict[str, Any]) -> dict[str, Any]:
 
 def _req_out(r: EvidenceRequest) -> dict[str, Any]:
     return {
-        "id": r.pk, "control": r.control.ref, "requested_from": r.requested_from.username,
+        "id": r.pk, "control": r.control.ref, **owner_out(r, "requested_from"),
         "requested_by": username(r.requested_by), "description": r.description,
         "due_on": r.due_on, "status": r.status, "overdue": r.is_overdue,
         "evidence": r.evidence.ref if r.evidence else None, "created_at": r.created_at,
@@ -228,7 +237,7 @@ def upload_evidence(
         "controls": fields.controls, "risks": fields.risks, "valid_until": fields.valid_until,
     }  # fmt: skip
     if fields.owner:
-        data["owner"] = member(fields.owner, "owner")
+        data["owner"] = fields.owner
     if fields.collected_on:
         data["collected_on"] = fields.collected_on
     ev = svc.create_evidence(data, file, user=acting_user(request))
@@ -306,7 +315,7 @@ def create_request(request: HttpRequest, payload: RequestIn):
     req = req_svc.create_request(
         {
             "control": control,
-            "requested_from": member(payload.requested_from, "requested_from"),
+            "requested_from": payload.requested_from,
             "due_on": payload.due_on,
             "description": payload.description,
         },

@@ -13,7 +13,15 @@ from ninja import Field, Query, Router, Schema, Status
 
 from openisms.api.auth import org_route
 from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
-from openisms.api.shared import LONG, JsonObject, by_key, member, patch_data, username
+from openisms.api.shared import (
+    LONG,
+    OWNER_IN,
+    OWNER_OUT,
+    JsonObject,
+    by_key,
+    owner_out,
+    patch_data,
+)
 from openisms.context.models import Obligation
 from openisms.controls import selectors, validation
 from openisms.controls.models import Control, ImplementationStatus
@@ -37,7 +45,8 @@ class ControlOut(Schema):
     exclusion_justification: str
     business_need: str
     status: str
-    owner: str | None = Field(..., description="username")
+    owner: str | None = Field(..., description=OWNER_OUT)
+    owner_id: uuid.UUID | None = Field(..., description="person id")
     target_date: dt.date | None
     implementation: str
     risks: int = Field(..., description="risks that plan the control (live)")
@@ -68,7 +77,7 @@ class ControlPatch(JsonObject):
     business_need: Text | None = Field(None, max_length=LONG)
     obligations: list[Text] | None = Field(None, max_length=500, description="refs, CR-0001")
     status: StatusName | None = None
-    owner: Text | None = Field(None, max_length=150, description="username of a member")
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
     target_date: dt.date | None = None
     implementation: Text | None = Field(None, max_length=LONG)
     documents: list[uuid.UUID] | None = Field(None, max_length=500, description="document ids")
@@ -82,7 +91,7 @@ class OwnControlIn(JsonObject):
     title: Text = Field(..., max_length=300)
     maps_to: list[Text] = Field(..., max_length=93, description="Annex A refs, e.g. A.8.24")
     business_need: Text = Field("", max_length=LONG)
-    owner: Text | None = Field(None, max_length=150)
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
 
 
 class ControlFilters(PageParams):
@@ -137,7 +146,7 @@ def _out(c: Control) -> dict[str, Any]:
         "exclusion_justification": c.exclusion_justification,
         "business_need": c.business_need,
         "status": c.status,
-        "owner": username(c.owner),
+        **owner_out(c, "owner"),
         "target_date": c.target_date,
         "implementation": c.implementation,
         "risks": c.n_risks,
@@ -175,8 +184,6 @@ def _links(c: Control) -> dict[str, Any]:
 
 
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:
-    if "owner" in data:
-        data["owner"] = member(data["owner"], "owner")
     if "obligations" in data:
         data["obligations"] = by_key(Obligation, "obligations", data["obligations"] or [])
     if "documents" in data:

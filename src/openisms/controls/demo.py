@@ -110,6 +110,9 @@ OVERDUE_REQUEST = 20  # asked this many days ago, due 14 days later (so now 6 da
 
 # --- records -------------------------------------------------------------------------------
 
+# Staff without a login own some controls (people of the register, not app users).
+STAFF_OWNERS = {"A.8.20": "Omar Haddad", "A.8.21": "Omar Haddad", "A.8.13": "Ben Carter"}
+
 
 def build_records(org: Any) -> list[DemoStep]:
     """The decisions and implementation texts (none once any control is decided)."""
@@ -177,9 +180,11 @@ def _text(ref: str, status: str, actions: list[tuple[str, str, str]]) -> str:
 def _decide(users: dict[str, Any], manager: Any, state: dict[str, Any]) -> None:
     from openisms.controls.selectors import control_rows
     from openisms.controls.services.records import update_control
+    from openisms.people.models import Person
 
     actions = _actions()
     contributor = users.get("contributor") or manager
+    staff = {p.full_name: p for p in Person.objects.filter(full_name__in=STAFF_OWNERS.values())}
     later: list[Any] = []
     for c in [c for c in control_rows() if c.requirement_id]:
         data: dict[str, Any]
@@ -194,7 +199,8 @@ def _decide(users: dict[str, Any], manager: Any, state: dict[str, Any]) -> None:
             data = {
                 "applicable": True,
                 "status": status,
-                "owner": contributor if c.requirement.theme == "Technological" else manager,
+                "owner": staff.get(STAFF_OWNERS.get(c.ref, ""))
+                or (contributor if c.requirement.theme == "Technological" else manager),
                 "implementation": _text(c.ref, status, mine),
             }
             if not (c.n_risks or c.n_obligations):
@@ -283,6 +289,8 @@ def _evidence_step(spec: tuple[str, str, str, int, int, Any], manager: Any) -> A
         if control is None:
             return
         owner = control.owner or manager
+        # The owner uploads it when they have a login; otherwise the ISMS manager does.
+        uploader = control.owner.user if control.owner and control.owner.user else manager
         collected = real_today() - dt.timedelta(days=ago)
         data: dict[str, Any] = {
             "title": title, "owner": owner, "collected_on": collected,
@@ -294,8 +302,8 @@ def _evidence_step(spec: tuple[str, str, str, int, int, Any], manager: Any) -> A
         else:
             data["kind"] = "file"
             upload = _upload(kind, title, content)
-        with acting_as(owner):
-            create_evidence(data, upload, user=owner)
+        with acting_as(uploader):
+            create_evidence(data, upload, user=uploader)
 
     return run
 
@@ -351,7 +359,7 @@ def _request(manager: Any) -> None:
     from openisms.controls.services.requests import create_request
 
     partial = Control.objects.filter(status="partial").exclude(owner=None).order_by("order")
-    control = partial.exclude(owner=manager).first() or partial.first()
+    control = partial.exclude(owner__user=manager).first() or partial.first()
     if control is None:
         return
     with acting_as(manager):

@@ -26,14 +26,13 @@ HEADERS = [
 WIDTHS = [10, 40, 8, 20, 12, 12, 9, 30, 36, 24, 24]
 _COLUMNS = (
     "pk", "ref", "title", "kind", "collected_on", "valid_until", "file_sha256", "file_name",
-    "url", "owner__first_name", "owner__last_name", "owner__username",
+    "url", "owner__full_name",
 )  # fmt: skip
 
 
 def _owner(row: dict[str, Any]) -> str:
-    """Full name; the username only where there is no name."""
-    full = f"{row['owner__first_name'] or ''} {row['owner__last_name'] or ''}".strip()
-    return full or row["owner__username"] or ""
+    """The owner's display name (a person of the register)."""
+    return row["owner__full_name"] or ""
 
 
 def _links(through: Any, target: str, order: str) -> dict[Any, list[str]]:

@@ -10,9 +10,9 @@ from openisms.catalogue.models import Requirement
 from openisms.context.models import Obligation
 from openisms.controls.models import Control, ImplementationStatus
 from openisms.controls.services.setup import annex_a
-from openisms.core.access import member_users
 from openisms.core.forms import DateInput, searchable
 from openisms.documents.models import Document
+from openisms.people.owner_fields import OwnerChoiceField, offer_owners
 
 APPLICABLE_CHOICES = [("", "Undecided"), ("yes", "Applicable"), ("no", "Not applicable")]
 DATE = DateInput()
@@ -58,7 +58,7 @@ class DecisionForm(forms.Form):
 
 class ImplementationForm(forms.Form):
     status = forms.ChoiceField(choices=ImplementationStatus.choices)
-    owner = forms.ModelChoiceField(queryset=None, required=False, to_field_name="username")
+    owner = OwnerChoiceField()
     target_date = forms.DateField(required=False, widget=DATE)
     implementation = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20_000,
@@ -73,13 +73,13 @@ class ImplementationForm(forms.Form):
         if control is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "status": control.status,
-                "owner": control.owner.username if control.owner else None,
+                "owner": control.owner_id,
                 "target_date": control.target_date,
                 "implementation": control.implementation,
                 "documents": list(control.documents.all()),
             }
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_users()
+        offer_owners(self, "owner", instance=control)
         self.fields["documents"].queryset = Document.objects.order_by("ref")
         self.may_change_owner = may_change_owner
         if not may_change_owner:

@@ -8,14 +8,8 @@ from django import forms
 
 from openisms.controls.models import Control
 from openisms.controls.services.evidence import ALLOWED_TEXT, max_bytes
-from openisms.core.access import member_users
 from openisms.core.forms import DateInput, searchable
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        full = obj.get_full_name()
-        return f"{obj.username} ({full})" if full else obj.username
+from openisms.people.owner_fields import OwnerChoiceField, offer_owners
 
 
 class ControlChoiceField(forms.ModelChoiceField):
@@ -38,10 +32,7 @@ class EvidenceForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What was observed, when and by whom.",
     )  # fmt: skip
-    owner = MemberChoiceField(
-        queryset=None, required=False,
-        error_messages={"invalid_choice": "Choose an active member of the organisation."},
-    )  # fmt: skip
+    owner = OwnerChoiceField()
     collected_on = forms.DateField(required=False, widget=DATE, label="Collected on")
     valid_until = forms.DateField(
         required=False, widget=DATE, label="Valid until",
@@ -59,7 +50,7 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args: Any, kind: str, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["owner"].queryset = member_users()
+        offer_owners(self, "owner")
         searchable(self, "owner")
         self.fields["file"].help_text = (
             f"{ALLOWED_TEXT}; at most {max_bytes() // 1024 // 1024} MB. Its content must match "
@@ -80,10 +71,7 @@ class EvidenceForm(forms.Form):
 
 class RequestForm(forms.Form):
     control = ControlChoiceField(queryset=None)
-    requested_from = MemberChoiceField(
-        queryset=None, label="Ask",
-        error_messages={"invalid_choice": "Choose an active member of the organisation."},
-    )  # fmt: skip
+    requested_from = OwnerChoiceField(label="Ask", required=True, empty_label=None)
     due_on = forms.DateField(widget=DATE, label="Due on")
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What is needed"
@@ -92,7 +80,7 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["control"].queryset = Control.objects.order_by("order", "ref")
-        self.fields["requested_from"].queryset = member_users()
+        offer_owners(self, "requested_from")
         searchable(self, "control", "requested_from")
 
 

@@ -33,7 +33,7 @@ def dashboard_panel(access: Any) -> dict[str, Any] | None:
             "implemented": progress["implemented"],
             "findings": len(items),
             "blocking": sum(1 for f in items if f.blocking),
-            "mine": Control.objects.filter(owner_id=access.membership.user_id).count(),
+            "mine": Control.objects.filter(owner__user_id=access.membership.user_id).count(),
         },
     }
 

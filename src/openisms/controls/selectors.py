@@ -26,6 +26,7 @@ from openisms.context.models import Obligation
 from openisms.controls.models import Control, Evidence, ImplementationStatus
 from openisms.core.context import require_org
 from openisms.documents.models import Document
+from openisms.people.identity import owned_by_q, owner_filter_q
 from openisms.risk.models import Risk
 
 THEMES = [
@@ -109,11 +110,7 @@ def control_rows(filters: dict[str, Any] | None = None, *, documents: bool = Tru
             )
     if f.get("status"):
         qs = qs.filter(status=f["status"])
-    owner = f.get("owner", "")
-    if owner == "none":
-        qs = qs.filter(owner=None)
-    elif owner:
-        qs = qs.filter(owner__username=owner)
+    qs = qs.filter(owner_filter_q(f.get("owner", "")))
     applicability = f.get("applicability", "")
     if applicability in ("yes", "no"):
         qs = qs.filter(applicable=applicability == "yes")
@@ -158,7 +155,7 @@ def evidence_for(control: Control) -> QuerySet:
 
 
 def my_controls(user: Any) -> QuerySet:
-    return control_rows().filter(owner=user)
+    return control_rows().filter(owned_by_q(user))
 
 
 def progress() -> dict[str, Any]:

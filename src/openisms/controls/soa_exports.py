@@ -114,10 +114,10 @@ def cells(row: dict[str, Any]) -> list[str]:
 
 
 def _person(user: Any) -> str:
-    """Full name; the username only where there is no name."""
-    if user is None:
-        return ""
-    return user.get_full_name().strip() or user.get_username()
+    """Full name; the username only where there is no name (``identity.display_name``)."""
+    from openisms.people.identity import display_name
+
+    return display_name(user)
 
 
 def _role(key: str) -> str:

@@ -39,11 +39,6 @@ FIELDS = (
 )
 
 
-def _person(first: str | None, last: str | None, username: str | None) -> str:
-    full = f"{first or ''} {last or ''}".strip()
-    return full or (username or "")
-
-
 def _risk_links(org: Any) -> tuple[dict[Any, int], dict[Any, list[str]]]:
     """Per Annex A requirement: how many risks plan it, and the first references."""
     links = Risk.controls.through.objects.filter(
@@ -124,8 +119,8 @@ def build_rows() -> list[dict[str, Any]]:
     controls = list(
         Control.objects.order_by("order", "ref").values(
             "pk", "ref", "title", "requirement_id", "requirement__theme", "applicable",
-            "exclusion_justification", "business_need", "status", "owner__first_name",
-            "owner__last_name", "owner__username", "target_date", "implementation",
+            "exclusion_justification", "business_need", "status", "owner__full_name",
+            "target_date", "implementation",
         )
     )  # fmt: skip
     counts, refs = _risk_links(org)
@@ -179,7 +174,7 @@ def build_rows() -> list[dict[str, Any]]:
             "business_need": c["business_need"],
             "exclusion_justification": c["exclusion_justification"],
             "status": str(labels.get(c["status"], c["status"])),
-            "owner": _person(c["owner__first_name"], c["owner__last_name"], c["owner__username"]),
+            "owner": c["owner__full_name"] or "",
             "target_date": c["target_date"].isoformat() if c["target_date"] else "",
             "implementation": c["implementation"],
             "documents": sorted(

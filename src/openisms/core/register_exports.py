@@ -88,14 +88,9 @@ def generated_at(now: dt.datetime | None = None) -> str:
 def name_of(who: Any) -> str:
     """How a person or login is named in a file: the full name; the username only where there
     is no name. Takes a ``Person`` (``full_name``) or a user; ``None`` is empty."""
-    if who is None:
-        return ""
-    full = getattr(who, "full_name", None)
-    if full:
-        return full
-    getter = getattr(who, "get_full_name", None)
-    full = (getter() if callable(getter) else "") or ""
-    return full.strip() or who.get_username()
+    from openisms.people.identity import display_name
+
+    return display_name(who)
 
 
 def joined(values: Sequence[Any], sep: str = ", ") -> str:

@@ -17,7 +17,17 @@ from pydantic import StrictInt
 
 from openisms.api.auth import acting_user, org_route
 from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
-from openisms.api.shared import SHORT, JsonObject, member, one_by_key, patch_data, username
+from openisms.api.shared import (
+    OWNER_IN,
+    OWNER_OUT,
+    SHORT,
+    JsonObject,
+    member,
+    one_by_key,
+    owner_out,
+    patch_data,
+    username,
+)
 from openisms.controls.links import MAX_LINKS
 from openisms.documents import api_workflow_acks, api_workflow_versions, policy_templates, selectors
 from openisms.documents.api_workflow_versions import VersionOut, version_out
@@ -76,8 +86,10 @@ class DocumentOut(Schema):
     title: str
     kind: str
     status: str = Field(..., description="the newest version's status, or retired")
-    owner: str = Field(..., description="username")
-    reviewer: str | None
+    owner: str = Field(..., description=OWNER_OUT)
+    owner_id: uuid.UUID = Field(..., description="person id")
+    reviewer: str | None = Field(..., description=OWNER_OUT)
+    reviewer_id: uuid.UUID | None = Field(..., description="person id")
     approver: str | None = Field(..., description="designated approver; null: any approver")
     classification: str | None = Field(..., description="classification level name")
     review_months: int
@@ -106,8 +118,8 @@ class DocumentIn(JsonObject):
         None, max_length=50, description="key of a policy template (GET /documents/templates)"
     )
     kind: Text | None = Field(None, max_length=15, description=KINDS)
-    owner: Text | None = Field(None, max_length=150, description="username; default: you")
-    reviewer: Text | None = Field(None, max_length=150)
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
+    reviewer: Text | None = Field(None, max_length=254, description=OWNER_IN)
     approver: Text | None = Field(None, max_length=150, description="designated approver")
     classification: Text | None = Field(None, max_length=60, description="level name")
     review_months: StrictInt | None = Field(None, ge=1, le=60)
@@ -124,8 +136,8 @@ class DocumentPatch(JsonObject):
 
     title: Text | None = Field(None, max_length=SHORT)
     kind: Text | None = Field(None, max_length=15, description=KINDS)
-    owner: Text | None = Field(None, max_length=150)
-    reviewer: Text | None = Field(None, max_length=150)
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
+    reviewer: Text | None = Field(None, max_length=254, description=OWNER_IN)
     approver: Text | None = Field(None, max_length=150)
     classification: Text | None = Field(None, max_length=60)
     review_months: StrictInt | None = Field(None, ge=1, le=60)
@@ -164,8 +176,8 @@ def document_out(d: Document) -> dict[str, Any]:
         "title": d.title,
         "kind": d.kind,
         "status": d.status,
-        "owner": d.owner.username,
-        "reviewer": username(d.reviewer),
+        **owner_out(d, "owner"),
+        **owner_out(d, "reviewer"),
         "approver": username(d.approver),
         "classification": d.classification.name if d.classification_id else None,
         "review_months": d.review_months,
@@ -199,9 +211,8 @@ def detail_out(document_id: Any) -> dict[str, Any]:
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:
     from openisms.risk.models import ClassificationLevel
 
-    for field in ("owner", "reviewer", "approver"):
-        if field in data:
-            data[field] = member(data[field], field)
+    if "approver" in data:  # a sign-off: a login (owner and reviewer are people, resolved
+        data["approver"] = member(data["approver"], "approver")  # by the service)
     if "classification" in data:
         data["classification"] = one_by_key(
             ClassificationLevel, "classification", data["classification"], key="name"

@@ -50,10 +50,11 @@ def xml_text(value: Any) -> str:
     return _XML_ILLEGAL.sub("", "" if value is None else str(value))
 
 
-def person(user: Any) -> str:
-    if user is None:
-        return NOT_SET
-    return user.get_full_name() or user.username
+def person(who: Any) -> str:
+    """A person (owner, reviewer) or a login (approver, author) by its display name."""
+    from openisms.people.identity import display_name
+
+    return display_name(who) or NOT_SET
 
 
 def day(value: dt.date | dt.datetime | None) -> str:
@@ -247,16 +248,18 @@ REGISTER_HEADERS = [
 REGISTER_WIDTHS = [11, 40, 18, 11, 9, 9, 20, 20, 20, 14, 9, 12, 9, 12, 30, 9, 9]
 
 
-_PEOPLE = ("owner", "reviewer", "approver")
 _REGISTER_COLUMNS = (
     "pk", "ref", "title", "kind", "status", "review_months", "next_review",
     "published_version_id", "published_version__number", "published_version__published_at",
     "latest_version__number", "classification__name",
-    *(f"{who}__{field}" for who in _PEOPLE for field in ("username", "first_name", "last_name")),
+    "owner__full_name", "reviewer__full_name",
+    *(f"approver__{field}" for field in ("username", "first_name", "last_name")),
 )  # fmt: skip
 
 
 def _name(row: dict[str, Any], who: str) -> str:
+    if who in ("owner", "reviewer"):  # people of the register
+        return row[who + "__full_name"] or ""
     full = f"{row[who + '__first_name'] or ''} {row[who + '__last_name'] or ''}".strip()
     return full or row[who + "__username"] or ""
 

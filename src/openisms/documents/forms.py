@@ -14,6 +14,7 @@ from openisms.core.forms import DateInput, searchable
 from openisms.documents import policy_templates
 from openisms.documents.models import Document, DocumentKind, DocumentVersion
 from openisms.documents.services.files import MAX_FILE_BYTES
+from openisms.people.owner_fields import OwnerChoiceField, offer_owners
 
 ACCEPT = ".pdf,.docx,.xlsx,.odt,.png,.jpg,.jpeg,.txt,.md"
 
@@ -43,11 +44,12 @@ class DocumentForm(forms.Form):
 
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=DocumentKind.choices, initial=DocumentKind.POLICY)
-    owner = UserChoiceField(queryset=None, help_text="Accountable for the document (7.5.3).")
-    reviewer = UserChoiceField(
-        queryset=None, required=False, empty_label="— nobody named —",
-        help_text="Reviews it at each review date.",
-    )  # fmt: skip
+    owner = OwnerChoiceField(
+        required=True, empty_label=None, help_text="Accountable for the document (7.5.3)."
+    )
+    reviewer = OwnerChoiceField(
+        empty_label="— nobody named —", help_text="Reviews it at each review date."
+    )
     approver = UserChoiceField(
         queryset=None, required=False, empty_label="— any approver —",
         help_text="Designated approver: if set, only they may approve a version.",
@@ -90,9 +92,8 @@ class DocumentForm(forms.Form):
                 "distribution": [p.pk for p in instance.distribution.all()],
             }  # fmt: skip
         super().__init__(*args, **kwargs)
-        users = member_users()
-        for name in ("owner", "reviewer", "approver"):
-            self.fields[name].queryset = users
+        offer_owners(self, "owner", "reviewer", instance=instance)
+        self.fields["approver"].queryset = member_users()  # a sign-off: a login
         self.fields["classification"].queryset = ClassificationLevel.objects.order_by("order")
         self.fields["controls"].queryset = links.choices()
         self.fields["distribution"].queryset = Person.objects.filter(is_active=True).order_by(

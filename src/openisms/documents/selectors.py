@@ -19,6 +19,7 @@ from openisms.documents.models import (
     DocumentVersion,
     VersionStatus,
 )
+from openisms.people.identity import owner_filter_q
 
 FILTERS = ("kind", "status", "owner", "overdue", "q")
 DUE_SOON_DAYS = 30
@@ -32,7 +33,7 @@ def register(filters: dict[str, str] | None = None) -> QuerySet[Document]:
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if f.get("owner"):
-        qs = qs.filter(owner__username=f["owner"])
+        qs = qs.filter(owner_filter_q(f["owner"]))
     if f.get("overdue") in ("1", "true", "yes", "on"):
         qs = review_overdue(qs)
     if f.get("q"):

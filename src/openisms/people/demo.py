@@ -137,7 +137,7 @@ def build_demo(org: Organisation) -> list[DemoStep]:
     """The people module's steps for the demo organisation (none once it has staff)."""
     from openisms.people.models import Person
 
-    if Person.objects.exists():
+    if Person.objects.filter(user__isnull=True).exists():  # members have theirs from the start
         return []
     today = real_today()
     state: dict[str, Any] = {}
@@ -168,18 +168,23 @@ def build_demo(org: Organisation) -> list[DemoStep]:
 
 
 def _build_staff(today: dt.date) -> dict[str, Any]:
+    from openisms.people.models import Person
     from openisms.people.services.staff import create_person, update_person
 
     usernames = [u for u, *_ in STAFF if u]
     users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
     people: dict[str, Any] = {}
+    existing = {p.user_id: p for p in Person.objects.exclude(user=None)}
     for i, (username, name, title, department, _) in enumerate(STAFF):
         email = f"{username}@demo.example" if username else _email(name)
-        people[name] = create_person({
+        user = users.get(username or "")
+        data = {
             "full_name": name, "job_title": title, "department": department, "email": email,
-            "user": users.get(username or ""),
-            "start_date": today - dt.timedelta(days=When.STAFF + 60 + 97 * i),
-        })  # fmt: skip
+            "user": user, "start_date": today - dt.timedelta(days=When.STAFF + 60 + 97 * i),
+        }  # fmt: skip
+        # A member already has a person (made on joining): complete it rather than add another.
+        mine = existing.get(user.pk) if user else None
+        people[name] = update_person(mine, data) if mine else create_person(data)
     for _, name, _, _, manager in STAFF:
         if manager:
             update_person(people[name], {"manager": people[manager]})

@@ -15,13 +15,14 @@ from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
 from openisms.risk import selectors
 from openisms.risk.api_common import (
     LONG,
+    OWNER_IN,
+    OWNER_OUT,
     SHORT,
     JsonObject,
     by_key,
-    member,
     one_by_key,
+    owner_out,
     patch_data,
-    username,
 )
 from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle
 from openisms.risk.services import assets as asset_svc
@@ -39,8 +40,12 @@ class AssetOut(Schema):
     name: str
     type: str
     description: str
-    owner: str | None = Field(..., description="username")
-    custodian: str | None = Field(..., description="username")
+    owner: str | None = Field(..., description=OWNER_OUT)
+    owner_id: uuid.UUID | None = Field(..., description="the owner's person id")
+    owner_role: str | None = Field(..., description="the ISMS role standing as owner, if any")
+    owner_role_id: uuid.UUID | None
+    custodian: str | None = Field(..., description=OWNER_OUT)
+    custodian_id: uuid.UUID | None
     location: str
     classification: str | None = Field(..., description="classification level name")
     confidentiality: int
@@ -62,8 +67,11 @@ class AssetIn(JsonObject):
     name: Text = Field(..., max_length=SHORT)
     type: AssetTypeName = AssetType.INFORMATION.value
     description: Text = Field("", max_length=LONG)
-    owner: Text | None = Field(None, max_length=150, description="username of a member")
-    custodian: Text | None = Field(None, max_length=150, description="username of a member")
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
+    owner_role: Text | None = Field(
+        None, max_length=200, description="an ISMS role (name or id) as owner instead of a person"
+    )
+    custodian: Text | None = Field(None, max_length=254, description=OWNER_IN)
     location: Text = Field("", max_length=SHORT)
     classification: Text | None = Field(None, max_length=60, description="level name")
     confidentiality: StrictInt = Field(3, ge=1, le=5)
@@ -80,8 +88,9 @@ class AssetPatch(JsonObject):
     name: Text | None = Field(None, max_length=SHORT)
     type: AssetTypeName | None = None
     description: Text | None = Field(None, max_length=LONG)
-    owner: Text | None = Field(None, max_length=150)
-    custodian: Text | None = Field(None, max_length=150)
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
+    owner_role: Text | None = Field(None, max_length=200)
+    custodian: Text | None = Field(None, max_length=254, description=OWNER_IN)
     location: Text | None = Field(None, max_length=SHORT)
     classification: Text | None = Field(None, max_length=60)
     confidentiality: StrictInt | None = Field(None, ge=1, le=5)
@@ -94,7 +103,7 @@ class AssetPatch(JsonObject):
 
 class AssetFilters(PageParams):
     type: Text = Field("", max_length=12)
-    owner: Text = Field("", max_length=150, description="username")
+    owner: Text = Field("", max_length=150, description="person id, or a login's username")
     classification: Text = Field("", max_length=60, description="level name")
     lifecycle: Text = Field("", max_length=10)
     tag: Text = Field("", max_length=40)
@@ -108,8 +117,10 @@ def _asset_out(a: Asset) -> dict[str, Any]:
         "name": a.name,
         "type": a.type,
         "description": a.description,
-        "owner": username(a.owner),
-        "custodian": username(a.custodian),
+        **owner_out(a),
+        **owner_out(a, "custodian"),
+        "owner_role": a.owner_role.name if a.owner_role else None,
+        "owner_role_id": a.owner_role_id,
         "location": a.location,
         "classification": a.classification.name if a.classification else None,
         "confidentiality": a.confidentiality,
@@ -125,9 +136,9 @@ def _asset_out(a: Asset) -> dict[str, Any]:
 
 def _detail_out(asset_id: uuid.UUID) -> dict[str, Any]:
     a = get_object_or_404(
-        Asset.objects.select_related("owner", "custodian", "classification").prefetch_related(
-            "depends_on", "dependants", "risks"
-        ),
+        Asset.objects.select_related(
+            "owner", "owner_role", "custodian", "classification"
+        ).prefetch_related("depends_on", "dependants", "risks"),
         pk=asset_id,
     )
     return {
@@ -139,9 +150,6 @@ def _detail_out(asset_id: uuid.UUID) -> dict[str, Any]:
 
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:
     """Names in the request become the organisation's objects (the services re-check them)."""
-    for field in ("owner", "custodian"):
-        if field in data:
-            data[field] = member(data[field], field)
     if "classification" in data:
         data["classification"] = one_by_key(
             ClassificationLevel, "classification", data["classification"], key="name"

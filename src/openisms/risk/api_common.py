@@ -10,6 +10,8 @@ from pydantic import StrictInt
 from openisms.api.common import Text
 from openisms.api.shared import (  # noqa: F401 (re-exported for the risk routers)
     LONG,
+    OWNER_IN,
+    OWNER_OUT,
     SHORT,
     ApprovalOut,
     ApprovalState,
@@ -20,6 +22,7 @@ from openisms.api.shared import (  # noqa: F401 (re-exported for the risk router
     by_key,
     member,
     one_by_key,
+    owner_out,
     patch_data,
     state_out,
     username,
@@ -112,7 +115,8 @@ class ActionOut(Schema):
     risk: str = Field(..., description="ref of the risk it treats")
     title: str
     description: str
-    owner: str | None = Field(..., description="username")
+    owner: str | None = Field(..., description=OWNER_OUT)
+    owner_id: uuid.UUID | None = Field(..., description="the owner's person id")
     due_date: dt.date | None
     status: str
     control: str | None = Field(..., description="Annex A control it implements")
@@ -129,7 +133,7 @@ def action_out(a: TreatmentAction) -> dict[str, Any]:
         "risk": a.risk.ref,
         "title": a.title,
         "description": a.description,
-        "owner": username(a.owner),
+        **owner_out(a),
         "due_date": a.due_date,
         "status": a.status,
         "control": a.control.ref if a.control_id else None,

@@ -16,6 +16,7 @@ from openisms.api.common import ERRORS, PageParams, Text, page_of, paginate
 from openisms.risk import selectors
 from openisms.risk.api_common import (
     LONG,
+    OWNER_IN,
     SHORT,
     ActionOut,
     ApprovalOut,
@@ -23,7 +24,6 @@ from openisms.risk.api_common import (
     JsonObject,
     action_out,
     approval_out,
-    member,
     patch_data,
 )
 from openisms.risk.api_register import RiskOut, Scoring, with_relations
@@ -39,7 +39,7 @@ ActionStatusName = Literal[tuple(ActionStatus.values)]  # type: ignore[valid-typ
 class ActionIn(JsonObject):
     title: Text = Field(..., max_length=SHORT, description="what will be done")
     description: Text = Field("", max_length=LONG)
-    owner: Text | None = Field(None, max_length=150, description="username of a member")
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
     due_date: dt.date | None = None
     status: ActionStatusName = ActionStatus.PLANNED.value
     control: Text | None = Field(None, max_length=20, description="Annex A ref it implements")
@@ -50,7 +50,7 @@ class ActionPatch(JsonObject):
 
     title: Text | None = Field(None, max_length=SHORT)
     description: Text | None = Field(None, max_length=LONG)
-    owner: Text | None = Field(None, max_length=150)
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
     due_date: dt.date | None = None
     status: ActionStatusName | None = None
     control: Text | None = Field(None, max_length=20)
@@ -63,8 +63,6 @@ class ActionFilters(PageParams):
 
 
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:
-    if "owner" in data:
-        data["owner"] = member(data["owner"], "owner")
     return data
 
 
@@ -142,6 +140,9 @@ class PlanOut(Schema):
         ..., description="owners who confirmed, top management by approving the whole plan"
     )
     owners_pending: list[str] = Field(..., description="owners of treated risks yet to sign")
+    owners_without_login: list[str] = Field(
+        [], description="owners of treated risks who have no login (cannot sign here)"
+    )
     counts: PlanCounts
 
 
@@ -165,6 +166,7 @@ def _plan_out() -> dict[str, Any]:
         "approved_by": status["approved_by"],
         "owners_signed": status["owners_signed"],
         "owners_pending": status["owners_pending"],
+        "owners_without_login": status["owners_without_login"],
         "counts": {**actions, **risks},
     }
 

@@ -17,6 +17,8 @@ from openisms.core.services.approvals import approval_status
 from openisms.risk import selectors
 from openisms.risk.api_common import (
     LONG,
+    OWNER_IN,
+    OWNER_OUT,
     SHORT,
     ActionOut,
     ApprovalOut,
@@ -29,12 +31,11 @@ from openisms.risk.api_common import (
     approval_out,
     by_key,
     level_name,
-    member,
     method_out,
     one_by_key,
+    owner_out,
     patch_data,
     state_out,
-    username,
 )
 from openisms.risk.models import (
     Asset,
@@ -67,7 +68,8 @@ class RiskOut(Schema):
     assets: list[str] = Field(..., description="asset refs")
     threat: str | None = Field(..., description="threat code")
     vulnerability: str | None = Field(..., description="vulnerability code")
-    owner: str | None = Field(..., description="username")
+    owner: str | None = Field(..., description=OWNER_OUT)
+    owner_id: uuid.UUID | None = Field(..., description="person id")
     existing_controls: str
     inherent_likelihood: int | None
     inherent_impact: int | None
@@ -122,7 +124,7 @@ class RiskIn(JsonObject):
     assets: list[Text] = Field([], max_length=500, description="asset refs, e.g. A-0001")
     threat: Text | None = Field(None, max_length=20, description="threat code")
     vulnerability: Text | None = Field(None, max_length=20, description="vulnerability code")
-    owner: Text | None = Field(None, max_length=150, description="username of a member")
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
     existing_controls: Text = Field("", max_length=LONG)
     inherent_likelihood: StrictInt | None = Field(None, description=SCORE)
     inherent_impact: StrictInt | None = Field(None, description=SCORE)
@@ -147,7 +149,7 @@ class RiskPatch(JsonObject):
     assets: list[Text] | None = Field(None, max_length=500)
     threat: Text | None = Field(None, max_length=20)
     vulnerability: Text | None = Field(None, max_length=20)
-    owner: Text | None = Field(None, max_length=150)
+    owner: Text | None = Field(None, max_length=254, description=OWNER_IN)
     existing_controls: Text | None = Field(None, max_length=LONG)
     inherent_likelihood: int | None = None
     inherent_impact: int | None = None
@@ -194,7 +196,7 @@ class Scoring:
             "assets": sorted(a.ref for a in r.assets.all()),
             "threat": r.threat.code if r.threat_id else None,
             "vulnerability": r.vulnerability.code if r.vulnerability_id else None,
-            "owner": username(r.owner),
+            **owner_out(r, "owner"),
             "existing_controls": r.existing_controls,
             "inherent_likelihood": r.inherent_likelihood, "inherent_impact": r.inherent_impact,
             "inherent_level": r.inherent_level or None,
@@ -242,8 +244,6 @@ def _detail_out(risk_id: uuid.UUID) -> dict[str, Any]:
 
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:
     """Names in the request become the organisation's objects (the services re-check them)."""
-    if "owner" in data:
-        data["owner"] = member(data["owner"], "owner")
     for field, model in (("threat", Threat), ("vulnerability", Vulnerability)):
         if field in data:
             data[field] = one_by_key(model, field, data[field], key="code")

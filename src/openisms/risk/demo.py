@@ -124,6 +124,16 @@ def _approve_method(users: dict[str, Any]) -> None:
         )  # fmt: skip
 
 
+def _who(users: dict[str, Any], name: str | None) -> Any:
+    """An owner in the demo data: a login's username (its person), or a person of the staff
+    register by full name (most staff have no login)."""
+    from openisms.people.models import Person
+
+    if not name:
+        return None
+    return users.get(name) or Person.objects.filter(full_name=name).first()
+
+
 def _usernames(data: dict[str, Any]) -> set[str]:
     names = {ACCEPTING_USER, "manager", "contributor"}
     for item in data["assets"]:
@@ -135,17 +145,20 @@ def _usernames(data: dict[str, Any]) -> set[str]:
 
 
 def _build_assets(items: list[dict[str, Any]], users: dict[str, Any]) -> dict[str, Any]:
+    from openisms.leadership.models import IsmsRole
     from openisms.risk.models import ClassificationLevel
     from openisms.risk.services.assets import create_asset, update_asset
 
     # By name, case-insensitively: the organisation owns its levels; a level it renamed or
     # removed leaves the demo asset unclassified rather than inventing a level.
     levels = {c.name.casefold(): c for c in ClassificationLevel.objects.all()}
+    roles = {r.name: r for r in IsmsRole.objects.all()}
     assets: dict[str, Any] = {}
     for item in items:
         values: dict[str, Any] = {k: item[k] for k in ASSET_FIELDS if k in item}
-        values["owner"] = users.get(item.get("owner") or "")
-        values["custodian"] = users.get(item.get("custodian") or "")
+        values["owner"] = _who(users, item.get("owner"))
+        values["custodian"] = _who(users, item.get("custodian"))
+        values["owner_role"] = roles.get(item.get("owner_role") or "")
         values["classification"] = levels.get((item.get("classification") or "").casefold())
         assets[item["name"]] = create_asset(values)
     # Dependencies point at assets anywhere in the list, so they are set once all exist.
@@ -172,7 +185,7 @@ def _build_risks(
     built = []
     for item in items:
         values: dict[str, Any] = {k: item[k] for k in RISK_FIELDS if k in item}
-        values["owner"] = users.get(item.get("owner") or "")
+        values["owner"] = _who(users, item.get("owner"))
         values["assets"] = [assets[name] for name in item.get("assets", [])]
         values["threat"] = threats.get(item.get("threat") or "")
         values["vulnerability"] = vulnerabilities.get(item.get("vulnerability") or "")
@@ -189,7 +202,7 @@ def _build_risks(
                 {
                     "title": action["title"],
                     "description": action.get("description", ""),
-                    "owner": users.get(action.get("owner") or ""),
+                    "owner": _who(users, action.get("owner")),
                     "due_date": today + dt.timedelta(days=int(action["due_in_days"])),
                     "status": "planned",
                     "control": action.get("control") or None,
@@ -212,8 +225,9 @@ def signer_for(risk: Any, users: dict[str, Any]) -> Any:
     roles = dict(
         Membership.objects.filter(organisation=require_org()).values_list("user_id", "role")
     )
-    if risk.owner_id and level and method.may_accept(level, roles.get(risk.owner_id, "")):
-        return risk.owner
+    login = risk.owner.user if risk.owner_id else None
+    if login and level and method.may_accept(level, roles.get(login.pk, "")):
+        return login
     for username, role in (("manager", Role.ISMS_MANAGER), (ACCEPTING_USER, Role.APPROVER)):
         if level and method.may_accept(level, role) and users.get(username):
             return users[username]
@@ -221,6 +235,7 @@ def signer_for(risk: Any, users: dict[str, Any]) -> Any:
 
 
 def _accept(built: list[tuple[dict[str, Any], Any, list[Any]]], users: dict[str, Any]) -> None:
+    from openisms.people.identity import display_name
     from openisms.risk.models import RiskStatus
     from openisms.risk.services.risks import accept_risk
 
@@ -231,11 +246,11 @@ def _accept(built: list[tuple[dict[str, Any], Any, list[Any]]], users: dict[str,
         signer = signer_for(risk, users)
         if signer is None:
             continue
-        own = signer.pk == risk.owner_id
+        own = risk.owner_id is not None and signer.pk == risk.owner.user_id
         comment = (
             "Accepted as risk owner: the existing controls keep it within our criteria."
             if own
-            else f"Accepted for the risk owner {risk.owner.get_full_name()}, whose role may "
+            else f"Accepted for the risk owner {display_name(risk.owner)}, whose role may "
             "not accept this level: within our criteria with the existing controls."
         )
         with acting_as(signer):
@@ -293,7 +308,7 @@ def _owners_sign(users: dict[str, Any]) -> None:
     from openisms.risk.models import Risk
     from openisms.risk.services.actions import sign_plan
 
-    owners = set(Risk.objects.exclude(treatment="").values_list("owner__username", flat=True))
+    owners = set(Risk.objects.exclude(treatment="").values_list("owner__user__username", flat=True))
     for username in ("contributor", "manager", "owner"):
         user = users.get(username)
         if user is not None and username in owners:
@@ -326,6 +341,6 @@ def _build_opportunities(items: list[dict[str, Any]], users: dict[str, Any]) -> 
                 "kind": RiskKind.OPPORTUNITY,
                 "title": item["title"],
                 "description": item.get("description", ""),
-                "owner": users.get(item.get("owner") or ""),
+                "owner": _who(users, item.get("owner")),
             }
         )

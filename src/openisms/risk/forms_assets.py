@@ -9,9 +9,10 @@ from django import forms
 from django.urls import reverse
 
 from openisms.catalogue.models import Requirement
-from openisms.core.access import member_users
 from openisms.core.context import require_org
 from openisms.core.forms import searchable
+from openisms.leadership.models import IsmsRole
+from openisms.people.owner_fields import OwnerChoiceField, offer_owners
 from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle
 
 CIA_HELP = "1 (low) to 5 (very high)"
@@ -22,23 +23,9 @@ def pick_url(kind: str) -> str:
     return reverse(f"core:risk:pick_{kind}", args=[require_org().slug])
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        full = obj.get_full_name()
-        return f"{obj.username} ({full})" if full else obj.username
-
-
 class AssetChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Asset) -> str:
         return f"{obj.ref} {obj.name}"
-
-
-def _member_field(label: str, help_text: str) -> MemberChoiceField:
-    return MemberChoiceField(
-        queryset=None, required=False, label=label,
-        help_text=help_text,
-        error_messages={"invalid_choice": "Choose an active member of the organisation."},
-    )  # fmt: skip
 
 
 def _cia(label: str) -> forms.IntegerField:
@@ -53,8 +40,17 @@ class AssetForm(forms.Form):
     name = forms.CharField(max_length=200)
     type = forms.ChoiceField(choices=AssetType.choices)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    owner = _member_field("Owner", "Accountable for the asset and its protection (A.5.9).")
-    custodian = _member_field("Custodian", "Looks after it day to day, if not the owner.")
+    owner = OwnerChoiceField(
+        label="Owner", help_text="Accountable for the asset and its protection (A.5.9)."
+    )
+    owner_role = forms.ModelChoiceField(
+        queryset=IsmsRole.unscoped.none(), required=False, label="…or an ISMS role as owner",
+        empty_label="— no role —",
+        help_text="A role may stand as owner instead of a person (e.g. Head of IT).",
+    )  # fmt: skip
+    custodian = OwnerChoiceField(
+        label="Custodian", help_text="Looks after it day to day, if not the owner."
+    )
     location = forms.CharField(max_length=200, required=False)
     classification = forms.ModelChoiceField(
         queryset=None, required=False,
@@ -82,7 +78,8 @@ class AssetForm(forms.Form):
             kwargs.setdefault("initial", {
                 "name": instance.name, "type": instance.type,
                 "description": instance.description, "owner": instance.owner_id,
-                "custodian": instance.custodian_id, "location": instance.location,
+                "owner_role": instance.owner_role_id, "custodian": instance.custodian_id,
+                "location": instance.location,
                 "classification": instance.classification_id,
                 "confidentiality": instance.confidentiality, "integrity": instance.integrity,
                 "availability": instance.availability,
@@ -90,9 +87,8 @@ class AssetForm(forms.Form):
                 "lifecycle": instance.lifecycle, "tags": ", ".join(instance.tags),
             })  # fmt: skip
         super().__init__(*args, **kwargs)
-        users = member_users()
-        self.fields["owner"].queryset = users
-        self.fields["custodian"].queryset = users
+        offer_owners(self, "owner", "custodian", instance=instance)
+        self.fields["owner_role"].queryset = IsmsRole.objects.order_by("order", "name")
         self.fields["classification"].queryset = ClassificationLevel.objects.order_by("order")
         others = Asset.objects.order_by("ref")
         if instance is not None:
@@ -104,6 +100,12 @@ class AssetForm(forms.Form):
     def service_data(self) -> dict[str, Any]:
         cd = self.cleaned_data
         return {**cd, "depends_on": list(cd["depends_on"])}
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean()
+        if cd.get("owner") and cd.get("owner_role"):
+            self.add_error("owner_role", "Name a person or an ISMS role as owner, not both.")
+        return cd
 
 
 class LibraryEntryForm(forms.Form):

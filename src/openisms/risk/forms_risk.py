@@ -13,8 +13,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from openisms.catalogue.models import Requirement
-from openisms.core.access import member_users
 from openisms.core.forms import DateInput, searchable
+from openisms.people.owner_fields import OwnerChoiceField, offer_owners
 from openisms.risk.forms_assets import pick_url
 from openisms.risk.models import (
     ActionStatus,
@@ -76,7 +76,7 @@ class RiskForm(forms.Form):
     )
     threat = forms.ModelChoiceField(queryset=None, required=False, empty_label="— none —")
     vulnerability = forms.ModelChoiceField(queryset=None, required=False, empty_label="— none —")
-    owner = UserChoiceField(queryset=None, required=False, empty_label="— nobody yet —")
+    owner = OwnerChoiceField()
     existing_controls = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False,
         help_text="What already reduces the risk before any treatment.",
@@ -113,7 +113,7 @@ class RiskForm(forms.Form):
         self.fields["assets"].queryset = Asset.objects.order_by("ref")
         self.fields["threat"].queryset = Threat.objects.order_by("code")
         self.fields["vulnerability"].queryset = Vulnerability.objects.order_by("code")
-        self.fields["owner"].queryset = member_users()
+        offer_owners(self, "owner", instance=instance)
         self.fields["controls"].queryset = annex_a_controls()
         self.fields["inherent_likelihood"] = score_field("Inherent likelihood", method.likelihood)
         self.fields["inherent_impact"] = score_field("Inherent impact", method.impact)
@@ -190,7 +190,7 @@ class RiskForm(forms.Form):
 class ActionForm(forms.Form):
     title = forms.CharField(max_length=200, label="What will be done")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = UserChoiceField(queryset=None, required=False, empty_label="— nobody yet —")
+    owner = OwnerChoiceField()
     due_date = forms.DateField(required=False, widget=date_input())
     status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.PLANNED)
     control = ControlChoiceField(
@@ -211,7 +211,7 @@ class ActionForm(forms.Form):
                 "control": instance.control.ref if instance.control else None,
             }  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_users()
+        offer_owners(self, "owner", instance=instance)
         self.fields["control"].queryset = annex_a_controls()
         searchable(self, "owner", "control")
 

@@ -84,7 +84,7 @@ def items_from_actions(
     """TreatmentAction rows (with ``risk`` and ``owner`` selected) to chart items, no query."""
     items = []
     for a in actions:
-        owner = a.owner.get_full_name() or a.owner.username if a.owner else ""
+        owner = a.owner.full_name if a.owner else ""
         items.append(
             GanttItem(
                 title=a.title,

@@ -42,9 +42,9 @@ class MethodExportError(LookupError):
 
 
 def person(user: Any) -> str:
-    if user is None:
-        return NOT_SET
-    return user.get_full_name().strip() or user.get_username()
+    from openisms.people.identity import display_name
+
+    return display_name(user) or NOT_SET
 
 
 def role_label(role: str) -> str:

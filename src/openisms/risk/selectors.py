@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from openisms.people.identity import owned_by_q, owner_filter_q
 from openisms.risk.models import Asset, Risk, TreatmentAction
 from openisms.risk.models.treatment import OPEN_ACTION_STATUSES
 from openisms.risk.services import methodology as methods
@@ -23,7 +24,7 @@ def risk_register(filters: dict[str, str] | None = None) -> QuerySet[Risk]:
     f = {k: (v or "").strip() for k, v in (filters or {}).items()}
     qs = Risk.objects.select_related("owner", "threat", "vulnerability")
     if f.get("owner"):
-        qs = qs.filter(owner__username=f["owner"])
+        qs = qs.filter(owner_filter_q(f["owner"]))
     if f.get("level"):
         qs = qs.filter(inherent_level=f["level"])
     if f.get("residual_level"):
@@ -99,7 +100,7 @@ def treatment_plan_actions(filters: dict[str, str] | None = None) -> QuerySet[Tr
     f = filters or {}
     qs = TreatmentAction.objects.select_related("risk", "owner", "control")
     if f.get("owner"):
-        qs = qs.filter(owner__username=f["owner"])
+        qs = qs.filter(owner_filter_q(f["owner"]))
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if f.get("overdue"):
@@ -115,20 +116,20 @@ def overdue_count() -> int:
 
 def my_work(user: Any) -> dict[str, Any]:
     return {
-        "risks": risk_register({"owner": user.username}),
-        "actions": treatment_plan_actions({"owner": user.username}).filter(
-            status__in=OPEN_ACTION_STATUSES
+        "risks": risk_register().filter(owned_by_q(user)),
+        "actions": treatment_plan_actions().filter(
+            owned_by_q(user), status__in=OPEN_ACTION_STATUSES
         ),
     }
 
 
 def asset_inventory(filters: dict[str, str] | None = None) -> QuerySet[Asset]:
     f = {k: (v or "").strip() for k, v in (filters or {}).items()}
-    qs = Asset.objects.select_related("owner", "custodian", "classification")
+    qs = Asset.objects.select_related("owner", "owner_role", "custodian", "classification")
     if f.get("type"):
         qs = qs.filter(type=f["type"])
     if f.get("owner"):
-        qs = qs.filter(owner__username=f["owner"])
+        qs = qs.filter(owner_filter_q(f["owner"]))
     if f.get("classification"):
         qs = qs.filter(classification__name=f["classification"])
     if f.get("lifecycle"):

@@ -3,7 +3,6 @@ ISMS addresses it. Legal, regulatory and contractual entries later justify SoA d
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -63,7 +62,7 @@ class Obligation(SoftDeleteModel):
     how_addressed = models.TextField(blank=True, validators=[reject_nul])
     parties = models.ManyToManyField(InterestedParty, blank=True, related_name="obligations")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
     # The controls that address it: ``controls.Control.obligations`` (reverse name "controls").

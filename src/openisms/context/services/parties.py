@@ -12,7 +12,7 @@ from openisms.context.services.common import by_ids, set_choice, set_flag, set_t
 from openisms.controls import links
 from openisms.core.context import require_org
 from openisms.core.models.sequence import next_ref
-from openisms.risk.services.risks import member_user
+from openisms.people.identity import resolve_owner
 
 PARTY_TEXT = ("name", "description", "expectations")
 OBLIGATION_TEXT = ("title", "reference", "description", "how_addressed")
@@ -64,7 +64,7 @@ def _apply_obligation(ob: Obligation, data: dict[str, Any]) -> dict[str, list[An
     set_choice(ob, data, "source", ObligationSource)
     set_flag(ob, data, "is_active")
     if "owner" in data:
-        ob.owner = member_user(data["owner"], "owner")
+        ob.owner = resolve_owner(data["owner"], "owner")
     relations: dict[str, list[Any]] = {}
     if "parties" in data:
         relations["parties"] = by_ids(InterestedParty, data["parties"], "parties")

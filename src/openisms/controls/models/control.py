@@ -12,7 +12,6 @@ requirements register, the control page and the SoA all read and write the same 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -57,7 +56,7 @@ class Control(SoftDeleteModel):
         default=ImplementationStatus.NOT_STARTED,
     )  # fmt: skip
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
     target_date = models.DateField(null=True, blank=True)

@@ -36,7 +36,7 @@ class Evidence(SoftDeleteModel):
     url = models.URLField(max_length=1000, blank=True)
     note = models.TextField(blank=True, validators=[reject_nul])
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
     collected_on = models.DateField(default=timezone.localdate)
@@ -78,9 +78,7 @@ class EvidenceRequest(OrgScopedModel):
     control = models.ForeignKey(
         "controls.Control", on_delete=models.CASCADE, related_name="evidence_requests"
     )
-    requested_from = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_from = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",

@@ -24,8 +24,8 @@ from openisms.core import uploads
 from openisms.core.context import require_org
 from openisms.core.models.sequence import next_ref
 from openisms.core.validation import as_date, clean_text
+from openisms.people.identity import owner_filter_q, resolve_owner
 from openisms.risk.models import Risk
-from openisms.risk.services.risks import member_user
 
 EXTENSIONS = {
     "pdf": "pdf", "png": "png", "jpg": "jpeg", "jpeg": "jpeg", "docx": "docx", "xlsx": "xlsx",
@@ -88,7 +88,7 @@ def _apply(ev: Evidence, data: dict[str, Any]) -> tuple[list | None, list | None
     if not ev.title:
         raise ValidationError({"title": "Give the evidence a title."})
     if "owner" in data:
-        ev.owner = member_user(data["owner"], "owner")
+        ev.owner = resolve_owner(data["owner"], "owner")
     if "collected_on" in data:
         ev.collected_on = as_date(data["collected_on"], "collected_on") or timezone.localdate()
     if "valid_until" in data:
@@ -196,7 +196,7 @@ def evidence_list(filters: dict[str, str] | None = None) -> QuerySet[Evidence]:
     if f.get("control"):
         rows = rows.filter(controls__ref__iexact=f["control"]).distinct()
     if f.get("owner"):
-        rows = rows.filter(owner__username=f["owner"])
+        rows = rows.filter(owner_filter_q(f["owner"]))
     validity = f.get("validity")
     if validity == "expired":
         rows = rows.filter(valid_until__lt=today)

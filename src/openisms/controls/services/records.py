@@ -18,10 +18,10 @@ from django.db import transaction
 from openisms.catalogue.selectors import annex_a_controls
 from openisms.controls.models import Control, ImplementationStatus
 from openisms.controls.services.setup import OWN_ORDER
-from openisms.core.access import member_users
 from openisms.core.context import require_org
 from openisms.core.models.sequence import next_ref
 from openisms.core.permissions import can
+from openisms.people.identity import is_owner, resolve_owner
 
 DECISION_FIELDS = ("applicable", "exclusion_justification", "business_need", "obligations")
 IMPLEMENTATION_FIELDS = ("status", "target_date", "implementation", "documents")
@@ -35,7 +35,7 @@ def may_implement(control: Control, user: Any, role: str) -> bool:
     """Whether ``user`` may change the implementation fields of ``control``."""
     if can(role, "controls.change"):
         return True
-    return can(role, "controls.implement") and user is not None and control.owner_id == user.pk
+    return can(role, "controls.implement") and is_owner(control, user)
 
 
 def check_permission(control: Control, fields: set[str], user: Any, role: str) -> None:
@@ -82,9 +82,11 @@ def _clean(control: Control, data: dict[str, Any]) -> dict[str, Any]:
     target = data.get("target_date")
     if target is not None and not isinstance(target, dt.date):
         errors["target_date"] = "Give a date."
-    owner = data.get("owner")
-    if owner is not None and not member_users().filter(pk=owner.pk).exists():
-        errors["owner"] = "The owner must be a member of this organisation."
+    if "owner" in data:
+        try:
+            data["owner"] = resolve_owner(data["owner"], "owner")
+        except ValidationError as exc:
+            errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
     for name in ("obligations", "documents"):
         if name in data:
             data[name] = _same_org(data[name], name, errors)

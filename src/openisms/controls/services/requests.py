@@ -16,7 +16,7 @@ from django.utils import timezone
 from openisms.controls.models import Control, Evidence, EvidenceRequest, RequestStatus
 from openisms.core.context import require_org
 from openisms.core.validation import as_date, clean_text
-from openisms.risk.services.risks import member_user
+from openisms.people.identity import is_owner, owned_by_q, resolve_owner
 
 
 @transaction.atomic
@@ -25,10 +25,9 @@ def create_request(data: dict[str, Any], *, user: Any = None) -> EvidenceRequest
     control = data.get("control")
     if not isinstance(control, Control):
         raise ValidationError({"control": "Choose the control the evidence is for."})
-    person = data.get("requested_from") or control.owner
+    person = resolve_owner(data.get("requested_from"), "requested_from") or control.owner
     if person is None:
         raise ValidationError({"requested_from": "Choose whom to ask for the evidence."})
-    member_user(person, "requested_from")
     due = as_date(data.get("due_on"), "due_on")
     if due is None:
         raise ValidationError({"due_on": "Give the date the evidence is due."})
@@ -41,7 +40,7 @@ def create_request(data: dict[str, Any], *, user: Any = None) -> EvidenceRequest
 
 
 def may_fulfil(req: EvidenceRequest, user: Any, *, is_manager: bool) -> bool:
-    return is_manager or (user is not None and req.requested_from_id == user.pk)
+    return is_manager or is_owner(req, user, "requested_from")
 
 
 def _require_open(req: EvidenceRequest) -> None:
@@ -85,7 +84,7 @@ def request_list(show: str = "open", user: Any = None) -> QuerySet[EvidenceReque
     if show == "overdue":
         return rows.filter(status=RequestStatus.OPEN, due_on__lt=today)
     if show == "mine":
-        return rows.filter(status=RequestStatus.OPEN, requested_from=user)
+        return rows.filter(owned_by_q(user, "requested_from"), status=RequestStatus.OPEN)
     if show == "closed":
         return rows.exclude(status=RequestStatus.OPEN).order_by("-closed_at")
     if show == "all":
@@ -96,4 +95,4 @@ def request_list(show: str = "open", user: Any = None) -> QuerySet[EvidenceReque
 def overdue(user: Any = None) -> QuerySet[EvidenceRequest]:
     """Overdue requests; only those asked of ``user`` when given."""
     rows = request_list("overdue")
-    return rows.filter(requested_from=user) if user is not None else rows
+    return rows.filter(owned_by_q(user, "requested_from")) if user is not None else rows

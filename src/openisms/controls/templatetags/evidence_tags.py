@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from openisms.controls.models import RequestStatus
-from openisms.core.access import member_users
+from openisms.people.identity import owner_choices
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def evidence_panel(context: Any, control: Any) -> dict[str, Any]:
                 "requested_from"
             )
         ),
-        "members": list(member_users()) if can("evidence.request") else [],
+        "members": list(owner_choices()) if can("evidence.request") else [],
         "can_upload": can("evidence.upload"),
         "can_request": can("evidence.request"),
     }

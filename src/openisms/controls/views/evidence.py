@@ -15,10 +15,11 @@ from openisms.controls.forms_evidence import EvidenceForm
 from openisms.controls.models import Evidence, EvidenceKind, EvidenceRequest, RequestStatus
 from openisms.controls.services import evidence as svc
 from openisms.controls.services import requests as req_svc
-from openisms.core.access import member_users, org_view
+from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
 from openisms.core.views.deleted import confirm_delete
 from openisms.core.views.pagination import paginate
+from openisms.people.identity import owner_choices, person_for
 
 FILTERS = ("kind", "control", "owner", "validity", "q")
 KIND_LABELS = {"file": "Upload a file", "link": "Add a link", "note": "Write a note"}
@@ -41,7 +42,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "kinds": EvidenceKind.choices,
-            "owners": member_users(),
+            "owners": owner_choices(ensure=False),
             "empty": not page.object_list and not any(filters.values()),
             "can_upload": access.can("evidence.upload"),
             "can_export": access.can("records.export"),
@@ -65,7 +66,8 @@ def evidence_new(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("Evidence is a file, a link or a note.")
     access = request.org_access
     fulfil = _request_to_fulfil(request)
-    initial: dict[str, Any] = {"owner": request.user}
+    me = person_for(request.user)
+    initial: dict[str, Any] = {"owner": me.pk if me else None}
     control_ref = request.GET.get("control", "")[:30]
     if fulfil is not None:
         # Checked before anything is stored, so a refusal leaves no orphan evidence behind.

@@ -16,6 +16,7 @@ from openisms.core.access import org_view
 from openisms.core.dates import human_day
 from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
+from openisms.people.identity import display_name, person_for
 
 SHOWS = {"open": "Open", "overdue": "Overdue", "mine": "Asked of me", "closed": "Closed"}
 
@@ -34,7 +35,7 @@ def _list(request: HttpRequest, show: str) -> HttpResponse:
             "shows": SHOWS,
             "can_request": access.can("evidence.request"),
             "can_upload": access.can("evidence.upload"),
-            "user_id": request.user.pk,
+            "my_person_id": getattr(person_for(request.user), "pk", None),
         },
     )
 
@@ -64,7 +65,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{req.requested_from.username} was asked for evidence of {req.control.ref} "
+                f"{display_name(req.requested_from)} was asked for evidence of {req.control.ref} "
                 f"by {human_day(req.due_on)}.",
             )
             back = request.POST.get("next", "")

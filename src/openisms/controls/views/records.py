@@ -21,8 +21,9 @@ from openisms.controls.models import Control, ImplementationStatus
 from openisms.controls.services import records as svc
 from openisms.controls.services.setup import ensure_controls
 from openisms.core import inplace
-from openisms.core.access import member_users, org_view
+from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
+from openisms.people.identity import owner_choices
 
 EVIDENCE_TEMPLATE = "controls/evidence_for_control.html"
 
@@ -64,7 +65,7 @@ def control_list(request: HttpRequest) -> HttpResponse:
             "themes": selectors.THEMES,
             "statuses": ImplementationStatus.choices,
             "applicability": selectors.APPLICABILITY,
-            "owners": member_users(),
+            "owners": owner_choices(ensure=False),
             "attributes": attribute_choices(),
             "progress": progress,
             "theme_chart": charts.theme_bars(progress),

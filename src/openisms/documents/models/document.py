@@ -61,9 +61,9 @@ class Document(SoftDeleteModel):
     status = models.CharField(
         max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
     )
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
     approver = models.ForeignKey(

@@ -27,6 +27,7 @@ from openisms.documents.models import (
     DocumentVersion,
     VersionStatus,
 )
+from openisms.people.identity import is_owner, resolve_owner
 
 APPROVAL_KIND = "document"
 MAX_REVIEW_MONTHS = 60
@@ -107,12 +108,12 @@ def _apply(document: Document, data: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError({"kind": f"Choose one of: {', '.join(DocumentKind.values)}."})
         document.kind = data["kind"]
     if "owner" in data:
-        owner = member(data["owner"], "owner")
+        owner = resolve_owner(data["owner"], "owner")
         if owner is None:
             raise ValidationError({"owner": "Every document needs an owner (clause 7.5.3)."})
         document.owner = owner
     if "reviewer" in data:
-        document.reviewer = member(data["reviewer"], "reviewer")
+        document.reviewer = resolve_owner(data["reviewer"], "reviewer")
     if "approver" in data:
         document.approver = member(data["approver"], "approver", may="documents.approve")
     if "classification" in data:
@@ -146,8 +147,8 @@ def create_document(data: dict[str, Any], *, user: Any) -> Document:
     # The author must be the creator in the audit trail: that is what keeps them from
     # approving their own text (segregation of duties).
     with acting_as(user):
-        document = Document(organisation=org, kind=DocumentKind.POLICY, owner=user)
-        relations = _apply(document, {"title": "", **data})
+        document = Document(organisation=org, kind=DocumentKind.POLICY)
+        relations = _apply(document, {"title": "", "owner": user, **data})
         document.ref = next_ref(org, "DOC")
         document.template_key = clean_text(data.get("template_key", ""), "template_key")[:50]
         document.full_clean(exclude=["organisation", "controls", "distribution"])
@@ -224,7 +225,9 @@ def may_review(document: Document, user: Any, role: str) -> bool:
     """The owner or reviewer (with an editing role), or an ISMS manager."""
     if can(role, "documents.publish"):
         return True
-    return can(role, "documents.change") and user.pk in {document.owner_id, document.reviewer_id}
+    return can(role, "documents.change") and (
+        is_owner(document, user) or is_owner(document, user, "reviewer")
+    )
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openisms.core.access import member_users, org_view
+from openisms.core.access import org_view
 from openisms.core.dates import human_day
 from openisms.core.forms import apply_errors
 from openisms.core.views.pagination import paginate
@@ -35,6 +35,7 @@ from openisms.documents.models import (
 )
 from openisms.documents.services import documents as svc
 from openisms.documents.services.versions import approval_of
+from openisms.people.identity import owner_choices, person_for
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -59,7 +60,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "kinds": DocumentKind.choices,
             "statuses": DocumentStatus.choices,
-            "owners": member_users(),
+            "owners": owner_choices(ensure=False),
         }
     )
     return render(request, "documents/register.html", context)
@@ -85,7 +86,8 @@ def _templates() -> list[dict[str, Any]]:
 @org_view("documents.create")
 def create(request: HttpRequest) -> HttpResponse:
     slug = request.org_access.organisation.slug
-    form = DocumentForm(request.POST or None, initial={"owner": request.user.pk})
+    me = person_for(request.user)
+    form = DocumentForm(request.POST or None, initial={"owner": me.pk if me else None})
     if request.method == "POST" and form.is_valid():
         try:
             document = svc.create_document(form.service_data(), user=request.user)

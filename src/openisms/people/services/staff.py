@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from openisms.core.context import require_org
@@ -134,7 +135,14 @@ def delete_person(person: Person) -> None:
             f"{person.full_name} has {', '.join(reasons)}; deactivate them instead so that "
             "the evidence stays."
         )
-    person.delete()
+    try:
+        with transaction.atomic():
+            person.delete()
+    except ProtectedError:
+        raise ValidationError(
+            f"{person.full_name} owns records (assets, risks, controls, documents …); name "
+            "another owner for them, or deactivate the person instead."
+        ) from None
 
 
 # --- competences --------------------------------------------------------------------------

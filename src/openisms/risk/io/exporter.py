@@ -26,6 +26,7 @@ from openisms.core.exports import XLSX_TYPE, neutralise, save_workbook, table_xl
 from openisms.core.models import Approval, Decision
 from openisms.core.permissions import Role
 from openisms.core.scoping import live_filter
+from openisms.people.identity import display_name
 from openisms.risk import selectors
 from openisms.risk.io import columns as C
 from openisms.risk.models import Asset, Risk, RiskKind, RiskStatus, Treatment
@@ -59,15 +60,9 @@ def export_filters(query: Any) -> dict[str, str]:
     }
 
 
-def _username(user: Any) -> str:
-    return user.get_username() if user else ""
-
-
-def person(user: Any) -> str:
-    """A person as exports name them: the full name, the username only where there is none."""
-    if user is None:
-        return ""
-    return user.get_full_name().strip() or user.get_username()
+def person(who: Any) -> str:
+    """A person (or login, or role) as exports name them: ``identity.display_name``."""
+    return display_name(who)
 
 
 def role_label(role: str) -> str:
@@ -99,8 +94,8 @@ def _asset_rows() -> list[list[Any]]:
             a.name,
             a.type,
             a.description,
-            _username(a.owner),
-            _username(a.custodian),
+            person(a.owned_by),
+            person(a.custodian),
             a.location,
             a.classification.name if a.classification else "",
             a.confidentiality,

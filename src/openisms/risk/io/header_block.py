@@ -15,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from openisms.core.auditing import object_type
 from openisms.core.context import require_org
 from openisms.core.dates import iso_moment
 from openisms.core.models import Approval, Decision
+from openisms.people.identity import owner_filter_q
+from openisms.people.models import Person
 from openisms.risk import selectors
 from openisms.risk.io import columns as C
 from openisms.risk.io.exporter import person, role_label
@@ -81,8 +82,8 @@ def describe_filters(filters: dict[str, str] | None) -> str:
         if not value:
             continue
         if key == "owner":
-            user = get_user_model().objects.filter(username=value).first()
-            value = person(user) if user else value
+            who = Risk.objects.filter(owner_filter_q(value)).select_related("owner").first()
+            value = person(who.owner) if who and who.owner else value
         elif key in ("level", "residual_level"):
             level = method.level(value)
             value = level.name if level else value
@@ -155,10 +156,12 @@ def plan_signoff() -> PlanSignoff:
         .order_by("decided_at")
     )
     on_current = [a for a in decisions if a.content_hash == current]
+    # Owners who can sign: the logins of the people owning treated risks.
     owners = {
-        user.pk: user
-        for user in get_user_model().objects.filter(
-            pk__in=Risk.objects.exclude(treatment="").exclude(owner=None).values("owner")
+        p.user_id: p
+        for p in Person.objects.filter(
+            user__isnull=False,
+            pk__in=Risk.objects.exclude(treatment="").exclude(owner=None).values("owner"),
         )
     }
     confirmed = [a for a in on_current if a.kind == plan_service.PLAN_OWNER_SIGNOFF]

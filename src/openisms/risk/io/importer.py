@@ -22,10 +22,13 @@ from django.db.models import Prefetch
 
 from openisms.core.context import require_org
 from openisms.core.models.sequence import next_number, reserve_at_least
+from openisms.leadership.models import IsmsRole
+from openisms.people.identity import vouch
+from openisms.people.services.staff import create_person
 from openisms.risk.io import columns as C
 from openisms.risk.io.reader import Table
 from openisms.risk.io.report import Report
-from openisms.risk.io.resolve import MISSING, CellError, Lookups, convert
+from openisms.risk.io.resolve import CREATE, MISSING, CellError, Lookups, NewOwner, convert
 from openisms.risk.models import Asset, Risk, RiskStatus
 from openisms.risk.services.assets import create_asset, update_asset
 from openisms.risk.services.risks import create_risk, record_imported_acceptance, update_risk
@@ -33,6 +36,8 @@ from openisms.risk.services.risks import create_risk, record_imported_acceptance
 NAME_FIELD = {C.ASSETS: "name", C.RISKS: "title"}
 Progress = Callable[[int, int], None]  # (rows written so far, rows in all)
 NOUN = {C.ASSETS: "asset", C.RISKS: "risk"}
+OWNERS = "owners:"  # mapping keys that say what to do with an owner name nobody has
+FOREIGN_KEYS = ("owner", "owner_role", "custodian", "classification", "threat", "vulnerability")
 
 
 @dataclass
@@ -67,11 +72,46 @@ def run_import(
     cols = resolve_headers(kind, table.headers, mapping or {}, report)
     if report.errors:  # rows cannot be read sensibly until every column is known
         return report
-    lookups = Lookups(kind)
-    plans = _plan(kind, table, cols, lookups, report)
-    _execute(kind, plans, cols, lookups, report, dry_run, progress)
+    choices = owner_choices_from(mapping or {})
+    with transaction.atomic():
+        # Looking owners up may give members their person: a dry run keeps nothing of that.
+        lookups = Lookups(kind, choices)
+        plans = _plan(kind, table, cols, lookups, report)
+        to_create = _unknown_owners(lookups, choices, report)
+        _execute(kind, plans, cols, lookups, report, dry_run, progress, to_create)
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
     report.sort({h: i for i, h in enumerate(table.headers)})
     return report
+
+
+def owner_choices_from(mapping: dict[str, str]) -> dict[str, str]:
+    """The ``owners:<name>`` entries of a mapping: "create", or the id of the person who stands
+    for that name (``owners:*`` = "create" creates every unknown owner)."""
+    return {
+        k[len(OWNERS) :].strip().lower(): str(v)
+        for k, v in mapping.items()
+        if str(k).startswith(OWNERS)
+    }
+
+
+def _unknown_owners(lookups: Lookups, choices: dict[str, str], report: Report) -> list[str]:
+    """Owner names nobody has: to create (listed in ``report.new_owners``), or listed ONCE as
+    the one problem to settle (``report.unknown_owners``), not once per row."""
+    create_all = choices.get("*") == CREATE
+    to_create, unresolved = [], []
+    for key, name in lookups.unknown.items():
+        (to_create if create_all or choices.get(key) == CREATE else unresolved).append(name)
+    report.new_owners = to_create
+    report.unknown_owners = unresolved
+    if unresolved:
+        report.add(
+            0, "",
+            f"{len(unresolved)} owner name(s) match nobody in the people register: "
+            f"{', '.join(unresolved)}. Create them as people (--create-missing-owners) or map "
+            "each to a person.",
+        )  # fmt: skip
+    return to_create
 
 
 def resolve_headers(
@@ -156,7 +196,11 @@ def _plan(
             if col.field == "ref":
                 continue
             try:
-                plan.values[col.field] = convert(col, raw, lookups)
+                plan.values[col.field] = value = convert(col, raw, lookups)
+                if isinstance(value, IsmsRole):  # a role stands as the asset's owner
+                    plan.values["owner"], plan.values["owner_role"] = None, value
+                elif col.field == "owner" and kind == C.ASSETS and value is not None:
+                    plan.values["owner_role"] = None
             except CellError as exc:
                 report.add(plan.row, headers[i], str(exc))
                 plan.failed.add(col.field)
@@ -286,8 +330,12 @@ def _diff(kind: str, plan: Planned, lookups: Lookups) -> None:
     for name, value in plan.values.items():
         if value is MISSING:
             continue
-        if name in ("owner", "custodian", "classification", "threat", "vulnerability"):
-            if obj is None or getattr(value, "pk", None) != getattr(obj, f"{name}_id"):
+        if name in FOREIGN_KEYS:
+            if (
+                obj is None
+                or isinstance(value, NewOwner)
+                or getattr(value, "pk", None) != getattr(obj, f"{name}_id")
+            ):
                 plan.data[name] = value
         elif name in ("depends_on", "assets", "controls"):
             current = sorted(x.ref for x in getattr(obj, name).all()) if obj else []
@@ -318,6 +366,7 @@ def _execute(
     report: Report,
     dry_run: bool,
     progress: Progress | None = None,
+    to_create: list[str] | None = None,
 ) -> None:
     header_of = {c.field: h for c, h in zip(cols, report.headers, strict=True) if c}
     prefix = C.REF_PREFIX[kind]
@@ -339,6 +388,7 @@ def _execute(
             reserve_at_least(org, prefix, first + len(fresh) - 1)
             for number, plan in enumerate(fresh, start=first):
                 plan.ref = f"{prefix}-{number:04d}"
+        _create_owners(plans, to_create or [])
         available = {key: rec[0] for key, rec in lookups.assets.items()}
         total, step = len(plans), max(1, min(100, len(plans) // 50))
         for index, plan in enumerate(plans):
@@ -375,6 +425,17 @@ def _execute(
             transaction.set_rollback(True)
         else:
             report.done = True
+
+
+def _create_owners(plans: list[Planned], names: list[str]) -> None:
+    """Create each missing owner once, as a person without a login, and put them in the rows
+    (names left unresolved are already the report's one problem: the rows go without them)."""
+    created = {n.lower(): vouch(create_person({"full_name": n})) for n in names}
+    for plan in plans:
+        for name in ("owner", "custodian"):
+            value = plan.data.get(name)
+            if isinstance(value, NewOwner):
+                plan.data[name] = created.get(value.name.lower())
 
 
 def _write(kind: str, plan: Planned) -> Any:

@@ -21,6 +21,8 @@ class Report:
     unmapped: list[str] = field(default_factory=list)  # headers that need a mapping
     mapping: dict[str, str] = field(default_factory=dict)  # header key -> field | ignore
     errors: list[dict[str, Any]] = field(default_factory=list)  # {row, column, message}
+    unknown_owners: list[str] = field(default_factory=list)  # owner names nobody has (once)
+    new_owners: list[str] = field(default_factory=list)  # owner names created as people
 
     @property
     def ok(self) -> bool:
@@ -43,15 +45,19 @@ class Report:
 
     def summary(self) -> str:
         verb = ("created", "updated") if self.done else ("to create", "to update")
-        return (
+        text = (
             f"{self.rows} row{'' if self.rows == 1 else 's'} of {LABELS[self.kind]}: "
             f"{self.created} {verb[0]}, {self.updated} {verb[1]}, {self.unchanged} unchanged."
         )
+        if self.new_owners:
+            text += f" People {verb[0]} as owners: {', '.join(self.new_owners)}."
+        return text
 
     def error_lines(self) -> list[str]:
         lines = []
         for e in self.errors:
-            where = f"row {e['row']}" + (f", column “{e['column']}”" if e["column"] else "")
+            where = f"row {e['row']}" if e["row"] else "file"
+            where += f", column “{e['column']}”" if e["column"] else ""
             lines.append(f"{where}: {e['message']}")
         return lines
 

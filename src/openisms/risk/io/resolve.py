@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from openisms.catalogue.models import Requirement
 from openisms.core.context import require_org
 from openisms.core.exports import ESCAPED
-from openisms.core.models import Membership
+from openisms.leadership.models import IsmsRole
+from openisms.people.identity import owner_choices, vouch
 from openisms.risk.io import columns as C
 from openisms.risk.io.reader import Formula
 from openisms.risk.models import Asset, ClassificationLevel, Risk, Threat, Vulnerability
@@ -31,27 +33,41 @@ class CellError(ValueError):
     pass
 
 
+CREATE = "create"  # an ``owners:`` mapping value: create the unknown name as a person
+
+
+@dataclass(frozen=True)
+class NewOwner:
+    """An owner name nobody in the register has; becomes a person only when the import is
+    told to create missing owners."""
+
+    name: str
+    pk: None = None
+
+
 class Lookups:
     """Everything the rows of one file may refer to, loaded once."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, owner_choices_of: dict[str, str] | None = None) -> None:
         org = require_org()
         self.org_name = org.name
         self.kind = kind
-        members = Membership.objects.active().filter(organisation=org).select_related("user")
-        self.users = {m.user.username: m.user for m in members}
-        lowered: dict[str, list[Any]] = {}
-        for name, user in self.users.items():
-            lowered.setdefault(name.lower(), []).append(user)
-        self.users_lower = {k: v[0] for k, v in lowered.items() if len(v) == 1}
-        # Exports name people by full name (username only where there is none); e-mail
-        # addresses are what other tools often write. Ambiguous names resolve to nobody.
-        others: dict[str, list[Any]] = {}
-        for user in self.users.values():
-            for alias in {user.get_full_name().strip().lower(), (user.email or "").lower()}:
+        # Owners are people of the register: by full name (as exports write them), e-mail or
+        # login username, case-insensitive. Names nobody has are collected once (``unknown``)
+        # for the report instead of failing each row; ``owner_choices`` (from the mapping's
+        # ``owners:`` entries) says to create them ("create") or which person stands for one.
+        people = [vouch(p) for p in owner_choices().select_related("user")]
+        index: dict[str, dict[Any, Any]] = {}
+        for p in people:
+            login = p.user.username.lower() if p.user_id else ""
+            for alias in {p.full_name.strip().lower(), (p.email or "").lower(), login}:
                 if alias:
-                    others.setdefault(alias, []).append(user)
-        self.users_other = {k: v[0] for k, v in others.items() if len(v) == 1}
+                    index.setdefault(alias, {})[p.pk] = p
+        self.people = {k: list(v.values()) for k, v in index.items()}
+        self.people_by_id = {str(p.pk): p for p in people}
+        self.roles = {r.name.strip().lower(): r for r in IsmsRole.objects.all()}
+        self.owner_choices = dict(owner_choices_of or {})
+        self.unknown: dict[str, str] = {}  # lower-cased name -> as first written
         self.classifications = {c.name.lower(): c for c in ClassificationLevel.objects.all()}
         # (pk, ref, name) of every asset: resolves refs and finds name clashes.
         self.assets = {
@@ -84,15 +100,25 @@ class Lookups:
         """(pk, ref, name-or-title) of the kind being imported, by upper-cased ref."""
         return self.assets if self.kind == C.ASSETS else self.risks
 
-    def user(self, name: str) -> Any:
-        key = name.lower()
-        user = self.users.get(name) or self.users_lower.get(key) or self.users_other.get(key)
-        if user is None:
-            raise CellError(
-                f"Unknown user “{name}”: no member of {self.org_name} has this username, "
-                "full name or e-mail address."
-            )
-        return user
+    def person(self, name: str, *, role_allowed: bool = False) -> Any:
+        """The person (or, where allowed, the ISMS role "Role: …") a cell names; a
+        :class:`NewOwner` for a name nobody has (listed once in the report)."""
+        key = name.strip().lower()
+        if role_allowed and key.startswith("role:"):
+            role = self.roles.get(key[5:].strip())
+            if role is None:
+                raise CellError(f"No ISMS role called “{name[5:].strip()}”.")
+            return role
+        found = self.people.get(key, [])
+        if len(found) > 1:
+            raise CellError(f"Several people match “{name}”: write their e-mail address instead.")
+        if found:
+            return found[0]
+        choice = self.owner_choices.get(key) or self.owner_choices.get("*")
+        if choice and choice != CREATE and choice in self.people_by_id:
+            return self.people_by_id[choice]
+        self.unknown.setdefault(key, name.strip())
+        return NewOwner(name.strip()[:200])
 
 
 def _library_index(entries: Iterable[Any]) -> dict[str, Any]:
@@ -208,7 +234,10 @@ def _score(column: C.Column, raw: Any, text: str, lookups: Lookups) -> int | Non
 
 
 def _user(column: C.Column, raw: Any, text: str, lookups: Lookups) -> Any:
-    return lookups.user(text) if text else None
+    if not text:
+        return None
+    role_allowed = lookups.kind == C.ASSETS and column.field == "owner"
+    return lookups.person(text, role_allowed=role_allowed)
 
 
 def _classification(column: C.Column, raw: Any, text: str, lookups: Lookups) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -52,11 +51,16 @@ class Asset(SoftDeleteModel):
     name = models.CharField(max_length=200, validators=[reject_nul])
     type = models.CharField(max_length=12, choices=AssetType.choices)
     description = models.TextField(blank=True, validators=[reject_nul])
+    # A person of the register, or an ISMS role standing as owner (A.5.9 allows a role): at
+    # most one of the two.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner_role = models.ForeignKey(
+        "leadership.IsmsRole", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     custodian = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     location = models.CharField(max_length=200, blank=True, validators=[reject_nul])
     classification = models.ForeignKey(
@@ -80,6 +84,10 @@ class Asset(SoftDeleteModel):
         ordering = ["ref"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "ref"], name="asset_ref"),
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=True) | models.Q(owner_role__isnull=True),
+                name="asset_one_owner",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "type"], name="asset_type"),
@@ -89,6 +97,11 @@ class Asset(SoftDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.name}"
+
+    @property
+    def owned_by(self) -> object | None:
+        """The owner as shown: the person, else the ISMS role standing as owner."""
+        return self.owner or self.owner_role
 
     def save(self, *args, **kwargs) -> None:
         self.tags = sorted({str(t).strip()[:40] for t in (self.tags or []) if str(t).strip()})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -45,7 +44,7 @@ class Risk(SoftDeleteModel):
         "risk.Vulnerability", on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     existing_controls = models.TextField(blank=True, validators=[reject_nul])
     methodology = models.ForeignKey(

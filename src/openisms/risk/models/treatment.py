@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -27,7 +26,7 @@ class TreatmentAction(SoftDeleteModel):
     title = models.CharField(max_length=200, validators=[reject_nul])
     description = models.TextField(blank=True, validators=[reject_nul])
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from openisms.catalogue.selectors import annex_a_controls
@@ -16,8 +17,9 @@ from openisms.core.models import Approval
 from openisms.core.models.audit import canonical_json
 from openisms.core.services.approvals import ApprovalRefused, decide
 from openisms.core.validation import clean_text
+from openisms.people.identity import display_name, owned_by_q, resolve_owner
+from openisms.people.models import Person
 from openisms.risk.models import ActionStatus, Risk, TreatmentAction, TreatmentPlan
-from openisms.risk.services.risks import member_user
 
 PLAN_APPROVAL = "treatment_plan"
 PLAN_OWNER_SIGNOFF = "treatment_plan_owner"
@@ -30,7 +32,7 @@ def _apply(action: TreatmentAction, data: dict[str, Any]) -> None:
     if not action.title:
         raise ValidationError({"title": "Say what will be done."})
     if "owner" in data:
-        action.owner = member_user(data["owner"], "owner")
+        action.owner = resolve_owner(data["owner"], "owner")
     if "due_date" in data:
         action.due_date = data["due_date"] or None
     if "status" in data:
@@ -81,12 +83,15 @@ def plan_content() -> list[dict[str, Any]]:
     rows = (
         TreatmentAction.objects.filter(risk__in=treated)
         .exclude(status=ActionStatus.CANCELLED)
-        .values_list("risk_id", "title", "owner__username", "due_date", "status")
+        .annotate(who=_owner_key())
+        .values_list("risk_id", "title", "who", "due_date", "status")
     )
     for risk_id, title, owner, due, status in rows:
         actions.setdefault(risk_id, []).append([title, owner, str(due), status])
-    risks = treated.order_by("ref").values_list(
-        "pk", "ref", "treatment", "owner__username", "residual_likelihood", "residual_impact"
+    risks = (
+        treated.annotate(who=_owner_key())
+        .order_by("ref")
+        .values_list("pk", "ref", "treatment", "who", "residual_likelihood", "residual_impact")
     )
     return [
         {
@@ -148,7 +153,7 @@ def sign_plan(*, user: Any, comment: str = "") -> Approval:
             subject, approver=user, role=role, decision="approved", kind=PLAN_APPROVAL,
             comment=comment, action="risk.plan.approve",
         )  # fmt: skip
-    if not Risk.objects.filter(owner=user).exclude(treatment="").exists():
+    if not Risk.objects.filter(owned_by_q(user)).exclude(treatment="").exists():
         raise ApprovalRefused("You own no treated risk in this plan, so there is nothing to sign.")
     return decide(
         subject, approver=user, role=role, decision="approved", kind=PLAN_OWNER_SIGNOFF,
@@ -172,21 +177,34 @@ def plan_status() -> dict[str, Any]:
     signed = Approval.objects.filter(
         subject_type="risk.treatmentplan", subject_id=str(treatment_plan.pk), content_hash=current
     ).select_related("approver")
-    owners = set(
-        Risk.objects.exclude(treatment="")
-        .exclude(owner=None)
-        .values_list("owner__username", flat=True)
-    )
+    owners = {
+        p.user_id: p
+        for p in Person.objects.filter(
+            pk__in=Risk.objects.exclude(treatment="").exclude(owner=None).values("owner_id")
+        )
+    }
+    # Owners without a login cannot sign here: they are named, and do not hold the plan up.
+    without_login = sorted(display_name(p) for uid, p in owners.items() if uid is None)
+    owners.pop(None, None)
     # Top management approving the whole plan confirms the parts they own themselves.
-    owner_signed = {a.approver.username for a in signed}
+    owner_signed = {a.approver_id for a in signed}
     management = [a for a in signed if a.kind == PLAN_APPROVAL]
-    confirmed_apart = {a.approver.username for a in signed if a.kind == PLAN_OWNER_SIGNOFF}
-    by_approval = {a.approver.username for a in management} - confirmed_apart
+    confirmed_apart = {a.approver_id for a in signed if a.kind == PLAN_OWNER_SIGNOFF}
+    by_approval = ({a.approver_id for a in management} - confirmed_apart) & set(owners)
+    pending = set(owners) - owner_signed
     return {
         "hash": current,
-        "owners_pending": sorted(owners - owner_signed),
-        "owners_signed": sorted(owner_signed & owners),
-        "owners_by_approval": sorted(by_approval & owners),
-        "approved_by": [a.approver.username for a in management],
-        "approved": bool(management) and not (owners - owner_signed),
+        "owners_pending": sorted(display_name(owners[u]) for u in pending),
+        "owners_signed": sorted(display_name(owners[u]) for u in owner_signed & set(owners)),
+        "owners_by_approval": sorted(display_name(owners[u]) for u in by_approval),
+        "owners_without_login": without_login,
+        "signer_ids": owner_signed,
+        "approved_by": [display_name(a.approver) for a in management],
+        "approved": bool(management) and not pending,
     }
+
+
+def _owner_key() -> Any:
+    """How the signed plan content names an owner: the login's username (as before owners were
+    people, so existing signatures stay valid), else the person's name."""
+    return Coalesce("owner__user__username", "owner__full_name")

@@ -13,12 +13,13 @@ from openisms.catalogue.models import Requirement
 from openisms.catalogue.selectors import annex_a_controls
 from openisms.core.access import find_access
 from openisms.core.context import require_org
-from openisms.core.models import Approval, Membership
+from openisms.core.models import Approval
 from openisms.core.models.sequence import next_ref
 from openisms.core.permissions import Role
 from openisms.core.services.approvals import ApprovalRefused, decide
 from openisms.core.services.lookups import own as _own
 from openisms.core.validation import clean_text
+from openisms.people.identity import resolve_owner
 from openisms.risk.models import (
     Asset,
     Methodology,
@@ -35,16 +36,6 @@ from openisms.risk.services import methodology as methods
 ACCEPTANCE_KIND = "risk_acceptance"
 TEXT_FIELDS = ("title", "description", "existing_controls", "treatment_rationale", "other_controls")
 SCORE_FIELDS = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
-
-
-def member_user(user: Any, field: str) -> Any:
-    """``user`` if they are an active member of the current organisation, else a clear error."""
-    if user is None:
-        return None
-    org = require_org()
-    if not Membership.objects.active().filter(organisation=org, user=user).exists():
-        raise ValidationError({field: f"{user} is not a member of {org.name}."})
-    return user
 
 
 def _score(risk: Risk, method: Methodology) -> None:
@@ -104,7 +95,7 @@ def _apply(risk: Risk, data: dict[str, Any]) -> dict[str, Any]:
     if "next_review" in data:
         risk.next_review = data["next_review"] or None
     if "owner" in data:
-        risk.owner = member_user(data["owner"], "owner")
+        risk.owner = resolve_owner(data["owner"], "owner")
     if "threat" in data:
         risk.threat = _own(Threat, data["threat"], "threat")
     if "vulnerability" in data:

@@ -11,10 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from openisms.core.access import member_users, org_view
+from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
 from openisms.core.views.deleted import confirm_delete
 from openisms.core.views.pagination import paginate
+from openisms.people.identity import owner_choices
 from openisms.risk import selectors
 from openisms.risk.forms_assets import AssetForm
 from openisms.risk.models import Asset, AssetType, ClassificationLevel, Lifecycle
@@ -49,7 +50,7 @@ def assets(request: HttpRequest) -> HttpResponse:
         {
             "types": AssetType.choices,
             "lifecycles": Lifecycle.choices,
-            "owners": member_users(),
+            "owners": owner_choices(ensure=False),
             "classifications": ClassificationLevel.objects.order_by("order"),
         }
     )
@@ -89,7 +90,8 @@ def asset_edit(request: HttpRequest, asset_id: str) -> HttpResponse:
 @org_view("records.view")
 def asset_detail(request: HttpRequest, asset_id: str) -> HttpResponse:
     asset = get_object_or_404(
-        Asset.objects.select_related("owner", "custodian", "classification"), pk=asset_id
+        Asset.objects.select_related("owner", "owner_role", "custodian", "classification"),
+        pk=asset_id,
     )
     access = request.org_access
     return render(

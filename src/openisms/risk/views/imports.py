@@ -15,9 +15,11 @@ from django.utils.html import format_html
 from django_htmx.http import HttpResponseClientRefresh
 
 from openisms.core.access import org_view
+from openisms.people.identity import owner_choices
 from openisms.risk.io import columns as C
 from openisms.risk.io import exporter
 from openisms.risk.io.exporter import export_filters
+from openisms.risk.io.importer import OWNERS
 from openisms.risk.io.jobs import (
     ACTIVE,
     QUEUED,
@@ -29,6 +31,7 @@ from openisms.risk.io.jobs import (
 )
 from openisms.risk.io.reader import FileRejected
 from openisms.risk.io.report import Report
+from openisms.risk.io.resolve import CREATE
 from openisms.risk.io.suggest import suggestions
 from openisms.risk.models import ImportJob, ImportStatus
 from openisms.risk.tasks import Refused, submit
@@ -127,6 +130,7 @@ def import_review(request: HttpRequest, kind: str, job_id) -> HttpResponse:
             "mapping_rows": _mapping_rows(kind, job, report),
             "choices": [(f, f) for f in C.importable_fields(kind)] + [(C.IGNORE, "— ignore —")],
             "can_import": job.status == ImportStatus.CHECKED and report.ok,
+            "people": owner_choices() if report.unknown_owners else [],
             "list_url": LIST_URLS[kind],
         },
     )
@@ -148,6 +152,9 @@ def _review_action(request: HttpRequest, kind: str, job: ImportJob) -> Report | 
     try:
         if action == "map":
             remember_mapping(job, _posted_mapping(request, kind, job))
+            submit(job, request.user, dry_run=True, rows=report.rows)
+        elif action == "owners":
+            remember_mapping(job, _posted_owners(request, report))
             submit(job, request.user, dry_run=True, rows=report.rows)
         elif action == "import":
             if job.status != ImportStatus.CHECKED or not report.ok:
@@ -233,6 +240,19 @@ def _posted_mapping(request: HttpRequest, kind: str, job: ImportJob) -> dict[str
         if header and value in allowed:
             mapping[C.header_key(header)] = value
     return mapping
+
+
+def _posted_owners(request: HttpRequest, report: Report) -> dict[str, str]:
+    """What to do with each unknown owner name: create it, or the person it means."""
+    people = {str(pk) for pk in owner_choices().values_list("pk", flat=True)}
+    wanted = {n.lower() for n in report.unknown_owners}
+    choices = {}
+    for index in range(len(report.unknown_owners)):
+        name = request.POST.get(f"owner-name-{index}", "").strip()
+        value = request.POST.get(f"owner-{index}", "")
+        if name.lower() in wanted and (value == CREATE or value in people):
+            choices[f"{OWNERS}{name.lower()}"] = value
+    return choices
 
 
 def _imported(request: HttpRequest, kind: str, report: Report) -> HttpResponse:

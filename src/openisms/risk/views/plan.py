@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from openisms.core.access import member_users, org_view
+from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
 from openisms.core.validation import clean_text
 from openisms.core.views.pagination import paginate
+from openisms.people.identity import owner_choices
 from openisms.risk import gantt, selectors, validation
 from openisms.risk.forms_risk import ActionForm
 from openisms.risk.models import ActionStatus, Risk, TreatmentAction
@@ -31,7 +32,7 @@ from openisms.risk.views.register import level_view
 SORTS = {
     "due": ("due_date", "risk__ref"),
     "risk": ("risk__ref", "due_date"),
-    "owner": ("owner__username", "due_date"),
+    "owner": ("owner__full_name", "due_date"),
     "status": ("status", "due_date"),
 }
 GANTT_LIMIT = 60
@@ -142,15 +143,14 @@ def plan(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "sorts": [("due", "Due date"), ("risk", "Risk"), ("owner", "Owner"), ("status", "Status")],
         "statuses": ActionStatus.choices,
-        "owners": member_users(),
+        "owners": owner_choices(ensure=False),
         "status": status,
         "today": timezone.localdate(),
         "overdue_total": selectors.overdue_count(),
         "may_sign": _may_sign(request),
         "approves": access.can("risk.plan.approve"),
         "can_change": access.can("records.change"),
-        "signed_by_me": request.user.username in status["owners_signed"]
-        or request.user.username in status["approved_by"],
+        "signed_by_me": request.user.pk in status["signer_ids"],
         "active_filters": any(filters.values()),
         "timeline": _timeline(request, actions, filters),
         # The signer sees what an auditor would question before signing (blocks/warns).

@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from openisms.core.access import member_users, org_view
+from openisms.core.access import org_view
 from openisms.core.forms import apply_errors
 from openisms.core.permissions import Role
 from openisms.core.services.approvals import approval_status
 from openisms.core.validation import clean_text
 from openisms.core.views.deleted import confirm_delete
 from openisms.core.views.pagination import paginate
+from openisms.people.identity import owner_choices
 from openisms.risk import charts, selectors
 from openisms.risk.forms_risk import RiskForm, annex_a_controls
 from openisms.risk.models import (
@@ -125,7 +126,7 @@ def register(request: HttpRequest) -> HttpResponse:
         patch_vary_headers(response, ("HX-Request",))
         return response
     context.update(
-        owners=member_users(),
+        owners=owner_choices(ensure=False),
         levels=method.ordered_levels(),
         statuses=RiskStatus.choices,
         treatments=Treatment.choices,

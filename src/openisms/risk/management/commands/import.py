@@ -7,9 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from openisms.core.context import acting_as, org_context
 from openisms.core.management.base import cli_actor, get_org
 from openisms.risk.io import columns as C
-from openisms.risk.io.importer import run_import
+from openisms.risk.io.importer import OWNERS, run_import
 from openisms.risk.io.jobs import read_path
 from openisms.risk.io.reader import FileRejected
+from openisms.risk.io.resolve import CREATE
 from openisms.risk.io.suggest import with_suggestions
 
 
@@ -30,10 +31,18 @@ class Command(BaseCommand):
             metavar="HEADER=FIELD",
             help=f"read their column HEADER as FIELD (or {C.IGNORE}); repeatable",
         )
+        parser.add_argument(
+            "--create-missing-owners",
+            action="store_true",
+            help="create owner names that match nobody in the people register as people "
+            "(without a login); without it such names are listed and nothing is imported",
+        )
 
     def handle(self, *args, **opts):
         kind = opts["kind"]
         mapping = self._mapping(kind, opts["map"])
+        if opts["create_missing_owners"]:
+            mapping[f"{OWNERS}*"] = CREATE
         org = get_org(opts["org"])
         try:
             table = read_path(opts["file"])

@@ -1,0 +1,14 @@
+# Merge of two branches of this app's migrations (no operations).
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('controls', '0003_owners_are_people'),
+        ('controls', '0004_merge_0003_soft_delete_0003_verbose_names'),
+    ]
+
+    operations = [
+    ]
