@@ -17,7 +17,7 @@ from openisms.core.access import find_access
 from openisms.core.context import acting_as, org_context
 from openisms.core.permissions import Role
 from openisms.core.services.tokens import issue_token
-from tests.conftest import login
+from tests.conftest import login, person_of
 from tests.test_documents_workflow import (
     approve,
     make_document,
@@ -55,12 +55,12 @@ def test_owned_by_q_follows_a_login_or_a_person(members_a):
     from openisms.risk.models import Risk
 
     user = members_a[C]
-    assert inbox.owned_by_q(Risk, "owner", user).children == [("owner_id", user.pk)]
+    assert inbox.owned_by_q(Risk, "owner", user).children == [("owner__user_id", user.pk)]
     assert inbox.owned_by_q(Acknowledgement, "person", user).children == [
         ("person__user_id", user.pk)
     ]
     q = inbox.owned_by_q(Risk, "owner", user.pk, via="risk")
-    assert q.children == [("risk__owner_id", user.pk)]
+    assert q.children == [("risk__owner__user_id", user.pk)]
 
 
 def test_a_module_plugs_in_a_kind_without_touching_the_inbox(org_a, members_a):
@@ -302,7 +302,7 @@ def _control(members, **data):
     control = Control.objects.get(ref="A.5.1")
     with acting_as(members[M]):
         for name, value in data.items():
-            setattr(control, name, value)
+            setattr(control, name, person_of(value) if name == "owner" else value)
         control.save()
     return control
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -135,6 +135,12 @@ def delete_person(person: Person) -> None:
             f"{person.full_name} has {', '.join(reasons)}; deactivate them instead so that "
             "the evidence stays."
         )
+    owned = _owned_kinds(person)
+    if owned:
+        raise ValidationError(
+            f"{person.full_name} owns records ({', '.join(owned)}); name another owner for "
+            "them, or deactivate the person instead."
+        )
     try:
         with transaction.atomic():
             person.delete()
@@ -143,6 +149,24 @@ def delete_person(person: Person) -> None:
             f"{person.full_name} owns records (assets, risks, controls, documents …); name "
             "another owner for them, or deactivate the person instead."
         ) from None
+
+
+def _owned_kinds(person: Person) -> list[str]:
+    """The kinds of live record that name ``person`` through a protected link (owners).
+
+    A soft delete raises no ProtectedError, so the owner fields are asked explicitly: a deleted
+    person must not leave assets, risks or controls owned by nobody visible."""
+    kinds = []
+    # Owner fields have related_name "+": hidden relations are not in related_objects.
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if not rel.auto_created or rel.concrete or rel.many_to_many:
+            continue
+        if getattr(rel, "on_delete", None) is not models.PROTECT:
+            continue
+        manager = rel.related_model._default_manager
+        if manager.filter(**{rel.field.name: person}).exists():
+            kinds.append(str(rel.related_model._meta.verbose_name_plural))
+    return sorted(set(kinds))
 
 
 # --- competences --------------------------------------------------------------------------
