@@ -22,8 +22,31 @@ def demo(live_server):
     load_all()
     ensure_demo()
     yield live_server.url
+    settle_requests(connection)
     # live_server's teardown empties every table; the audit trail refuses DELETE on SQLite.
     remove_append_only_guard(connection)
+
+
+def settle_requests(connection, seconds: float = 5.0) -> None:
+    """Let requests the browser left in flight (an htmx count fired on the last page's load)
+    finish before the teardown's TRUNCATE: on PostgreSQL a request still reading a table
+    deadlocks with it. Whatever is still connected after ``seconds`` is disconnected."""
+    import time
+
+    if connection.vendor != "postgresql":
+        return
+    others = (
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid()"
+    )
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(others)
+            if not cursor.fetchall():
+                return
+            time.sleep(0.05)
+        cursor.execute(f"SELECT pg_terminate_backend(pid) FROM ({others}) AS o")
 
 
 def log_in(page, base: str, username: str) -> None:

@@ -14,6 +14,18 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("documents", "0002_initial"), ("context", "0001_initial"), ("controls", "0001_initial")]
+# Only as far as the fold: later migrations (soft delete, owners) are not what this test checks,
+# and unapplying them all on SQLite is a separate matter (see the closing note of issue 10).
+AFTER = [
+    ("controls", "0002_controls_link_once"),
+    ("documents", "0003_controls_link_once"),
+    ("context", "0002_controls_link_once"),
+]
+
+
+def forward() -> None:
+    for app, name in AFTER:
+        call_command("migrate", app, name, verbosity=0)
 
 
 def state(nodes):
@@ -103,13 +115,13 @@ def main() -> None:
         call_command("migrate", app, name, verbosity=0)
     load_all()
     orgs = seed()
-    call_command("migrate", verbosity=0)
+    forward()
     result = new_links(orgs)
     call_command("migrate", "controls", "0001", verbosity=0)
     call_command("migrate", "documents", "0002", verbosity=0)
     call_command("migrate", "context", "0001", verbosity=0)
     result |= old_links(orgs)
-    call_command("migrate", verbosity=0)
+    forward()
     result["again_documents"] = new_links(orgs)["documents"]
     print(json.dumps(result, default=str))
 

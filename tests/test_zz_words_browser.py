@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import BROWSER_MARKS
+from tests.browser import BROWSER_MARKS, settle_requests
 from tests.conftest import PASSWORD, make_member, make_org
 
 pytestmark = BROWSER_MARKS
@@ -24,6 +24,7 @@ def fresh(live_server):
     org = make_org("fresh", "Fresh Start Ltd")
     make_member(org, "starter", Role.OWNER)
     yield live_server.url
+    settle_requests(connection)
     remove_append_only_guard(connection)
 
 
