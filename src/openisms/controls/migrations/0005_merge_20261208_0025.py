@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('controls', '0003_owners_are_people'),
-        ('controls', '0004_merge_0003_soft_delete_0003_verbose_names'),
+        ("controls", "0003_owners_are_people"),
+        ("controls", "0004_merge_0003_soft_delete_0003_verbose_names"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0004_owners_are_people'),
-        ('documents', '0004_soft_delete'),
+        ("documents", "0004_owners_are_people"),
+        ("documents", "0004_soft_delete"),
     ]
 
-    operations = [
-    ]
+    operations = []

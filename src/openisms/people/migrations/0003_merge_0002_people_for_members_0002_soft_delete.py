@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_people_for_members'),
-        ('people', '0002_soft_delete'),
+        ("people", "0002_people_for_members"),
+        ("people", "0002_soft_delete"),
     ]
 
-    operations = [
-    ]
+    operations = []

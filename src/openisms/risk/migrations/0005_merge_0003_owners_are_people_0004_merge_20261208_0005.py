@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('risk', '0003_owners_are_people'),
-        ('risk', '0004_merge_20261208_0005'),
+        ("risk", "0003_owners_are_people"),
+        ("risk", "0004_merge_20261208_0005"),
     ]
 
-    operations = [
-    ]
+    operations = []
